@@ -1,0 +1,114 @@
+import { mkdir, rm, writeFile } from "node:fs/promises";
+import { dirname, join, relative, resolve } from "node:path";
+import { Command, Option } from "commander";
+import { toDot, toMermaid } from "../lib/graph/render.js";
+import { summarizeGraph } from "../lib/graph/summary.js";
+import type { DeploymentGraph } from "../lib/graph/types.js";
+import { synth } from "../lib/synth.js";
+import { formatDiagnostic, ValidationError } from "../lib/validation/diagnostic.js";
+import { type ArtifactFile, cliBackends } from "./backends.js";
+import { CliError, loadApp } from "./load.js";
+
+/** Serialize a graph exactly as `synth` writes it (stable: same graph, same bytes). */
+export function graphJson(graph: DeploymentGraph): string {
+  return `${JSON.stringify(graph, null, 2)}\n`;
+}
+
+async function loadGraph(program: string): Promise<DeploymentGraph> {
+  const { app } = await loadApp(program);
+  return synth(app);
+}
+
+async function writeArtifacts(outDir: string, files: readonly ArtifactFile[]): Promise<string[]> {
+  const written: string[] = [];
+  for (const f of files) {
+    const target = join(outDir, f.path);
+    await mkdir(dirname(target), { recursive: true });
+    await writeFile(target, f.content);
+    written.push(target);
+  }
+  return written;
+}
+
+/** Build the `zeroscale` command. */
+export function createCli(): Command {
+  const cli = new Command("zeroscale")
+    .description("Serverless infrastructure as code: synthesize, validate and draw zeroscale apps.")
+    .option("--verbose", "print stack traces on errors")
+    .showHelpAfterError();
+
+  const backends = cliBackends();
+  const backendNames = [...backends.keys()];
+
+  cli
+    .command("synth")
+    .description("synthesize an app: write graph.json and each backend's artifacts")
+    .argument("<app>", "the program (.ts or .js) exporting the App")
+    .option("-o, --out <dir>", "output directory", "dist")
+    .addOption(new Option("-b, --backend <name...>", "backends to write artifacts for").choices(backendNames))
+    .action(async (program: string, opts: { out: string; backend?: string[] }) => {
+      const graph = await loadGraph(program);
+      const outDir = resolve(opts.out);
+      await rm(outDir, { recursive: true, force: true });
+      const files: ArtifactFile[] = [{ path: "graph.json", content: graphJson(graph) }];
+      for (const name of opts.backend ?? []) {
+        const backend = backends.get(name) as NonNullable<ReturnType<typeof backends.get>>;
+        for (const f of backend.artifacts(graph)) files.push({ path: join(name, f.path), content: f.content });
+      }
+      const written = await writeArtifacts(outDir, files);
+      console.log(summarizeGraph(graph));
+      console.log(`wrote ${written.length} file${written.length === 1 ? "" : "s"} to ${relative(process.cwd(), outDir) || "."}/`);
+      for (const w of written) console.log(`  ${relative(process.cwd(), w)}`);
+    });
+
+  cli
+    .command("validate")
+    .description("validate an app; exit 1 listing every problem")
+    .argument("<app>", "the program (.ts or .js) exporting the App")
+    .action(async (program: string) => {
+      const graph = await loadGraph(program);
+      for (const w of graph.warnings) console.log(`warning: ${formatDiagnostic(w)}`);
+      console.log(`valid: ${graph.nodes.length} nodes, ${graph.edges.length} edges`);
+    });
+
+  cli
+    .command("graph")
+    .description("print the deployment graph as Mermaid, DOT or JSON")
+    .argument("<app>", "the program (.ts or .js) exporting the App")
+    .addOption(new Option("-f, --format <format>", "output format").choices(["mermaid", "dot", "json"]).default("mermaid"))
+    .option("-o, --out <file>", "write to a file instead of stdout")
+    .action(async (program: string, opts: { format: "mermaid" | "dot" | "json"; out?: string }) => {
+      const graph = await loadGraph(program);
+      const text = opts.format === "json" ? graphJson(graph) : opts.format === "dot" ? toDot(graph) : toMermaid(graph);
+      if (opts.out) {
+        await mkdir(dirname(resolve(opts.out)), { recursive: true });
+        await writeFile(opts.out, text);
+        console.log(`wrote ${opts.out}`);
+      } else process.stdout.write(text);
+    });
+
+  return cli;
+}
+
+/** Run the CLI on `argv`; returns the exit code. */
+export async function runCli(argv: readonly string[]): Promise<number> {
+  const cli = createCli();
+  try {
+    await cli.parseAsync(argv as string[]);
+    return 0;
+  } catch (e) {
+    const verbose = cli.opts()["verbose"] === true || argv.includes("--verbose");
+    if (e instanceof ValidationError) {
+      console.error(e.message);
+      for (const w of e.warnings) console.error(`warning: ${formatDiagnostic(w)}`);
+      return 1;
+    }
+    if (e instanceof CliError) {
+      console.error(`error: ${e.message}`);
+      return e.exitCode;
+    }
+    const err = e as Error;
+    console.error(verbose ? err.stack : `error: ${err.message ?? String(e)} (run with --verbose for the stack)`);
+    return 2;
+  }
+}

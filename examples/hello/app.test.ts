@@ -1,0 +1,26 @@
+// examples/hello's own test: it imports the package the way users do.
+import { describe, expect, it } from "vitest";
+import { synth } from "zeroscale";
+import { Testing } from "zeroscale/testing";
+import { app } from "./app.js";
+
+describe("examples/hello", () => {
+  const graph = synth(app);
+
+  it("has one HTTP function on /hello", () => {
+    const fn = Testing.function(graph, "hello/hello");
+    expect(fn.source).toEqual({ type: "code", path: "src", file: "index.js", export: "handler", runtime: "nodejs20" });
+    expect(Testing.triggersOf(graph, fn.id).map((t) => t.source)).toEqual([{ type: "http", path: "/hello", methods: [], host: null }]);
+  });
+
+  it("scales to zero after 30s idle, up to 5 instances", () => {
+    expect(Testing.scalingOf(graph, "hello/hello")).toMatchObject({ minInstances: 0, maxInstances: 5, idleTimeoutSeconds: 30 });
+  });
+
+  it("its handler answers a Fetch request", async () => {
+    const { handler } = await import("./src/index.js");
+    const res: Response = await handler(new Request("http://localhost/hello?name=zeroscale"));
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ message: "hello, zeroscale" });
+  });
+});

@@ -1,0 +1,92 @@
+import type { IConstruct } from "constructs";
+import type { Diagnostics } from "../validation/diagnostic.js";
+import { findCycle } from "./sort.js";
+import type { GraphEdge, GraphNode, ScalingPolicyNode, TriggerNode } from "./types.js";
+
+/**
+ * Edges for explicit dependencies (`node.addDependency`): every graph node under the dependent
+ * construct depends on every graph node under the dependency. Sorted and de-duplicated.
+ */
+export function dependencyEdges(all: readonly IConstruct[], graphIds: ReadonlySet<string>): GraphEdge[] {
+  const under = (c: IConstruct): string[] => {
+    if (graphIds.has(c.node.path)) return [c.node.path];
+    return c.node.findAll().map((x) => x.node.path).filter((p) => graphIds.has(p));
+  };
+  const seen = new Set<string>();
+  const edges: GraphEdge[] = [];
+  for (const c of all) {
+    const deps = c.node.dependencies;
+    if (deps.length === 0) continue;
+    const froms = under(c);
+    for (const d of deps) {
+      for (const to of under(d)) {
+        for (const from of froms) {
+          const key = `${from}\u0000${to}`;
+          if (from === to || seen.has(key)) continue;
+          seen.add(key);
+          edges.push({ from, to, kind: "dependsOn" });
+        }
+      }
+    }
+  }
+  return edges;
+}
+
+/** Graph-wide rules: duplicate routes, queue metrics without a queue, unique names, no cycles. */
+export function checkGraph(diags: Diagnostics, nodes: readonly GraphNode[], edges: readonly GraphEdge[]): void {
+  checkRoutes(diags, nodes);
+  checkQueueMetrics(diags, nodes);
+  checkNames(diags, nodes);
+  const cycle = findCycle(nodes, edges);
+  if (cycle) {
+    const first = cycle[0] as string;
+    diags.error("ZS-GRAPH-CYCLE", first, "(dependencies)", cycle.join(" -> "), "forms a dependency cycle", "remove one of the addDependency calls on that cycle");
+  }
+}
+
+function checkRoutes(diags: Diagnostics, nodes: readonly GraphNode[]): void {
+  const byRoute = new Map<string, TriggerNode[]>();
+  for (const n of nodes) {
+    if (n.kind !== "trigger" || n.source.type !== "http") continue;
+    const key = `${n.source.host ?? "*"} ${n.source.path}`;
+    const list = byRoute.get(key);
+    if (list) list.push(n);
+    else byRoute.set(key, [n]);
+  }
+  for (const list of byRoute.values()) {
+    list.sort((a, b) => (a.id < b.id ? -1 : 1));
+    for (let i = 1; i < list.length; i++) {
+      const t = list[i] as TriggerNode;
+      const src = t.source as Extract<TriggerNode["source"], { type: "http" }>;
+      const clash = list.slice(0, i).find((o) => methodsOverlap(src.methods, (o.source as typeof src).methods));
+      if (!clash) continue;
+      const where = src.host ? `${src.host}${src.path}` : src.path;
+      diags.error("ZS-TRIGGER-HTTP-DUPLICATE", t.id, "http.path", src.path, `routes ${where} which ${clash.id} already routes`, "give each trigger its own path, host or methods");
+    }
+  }
+}
+
+function methodsOverlap(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length === 0 || b.length === 0) return true;
+  return a.some((m) => b.includes(m));
+}
+
+function checkQueueMetrics(diags: Diagnostics, nodes: readonly GraphNode[]): void {
+  const queued = new Set<string>();
+  for (const n of nodes) if (n.kind === "trigger" && n.source.type === "queue") queued.add(n.target);
+  for (const n of nodes) {
+    if (n.kind !== "scalingPolicy" || n.metric.type !== "queueLength" || queued.has(n.target)) continue;
+    const p: ScalingPolicyNode = n;
+    diags.error("ZS-SCALING-QUEUE-NO-TRIGGER", p.id, "metric.queueLength", p.metric.target, `needs a queue trigger on ${p.target}, which has none`, "add an EventTrigger with a queue source for the function, or scale on concurrency or rps");
+  }
+}
+
+function checkNames(diags: Diagnostics, nodes: readonly GraphNode[]): void {
+  const byName = new Map<string, string>();
+  for (const n of nodes) {
+    const other = byName.get(n.name);
+    if (other !== undefined) {
+      diags.error("ZS-NAME-COLLISION", n.id, "(name)", n.name, `derives the same name as ${other}`, "rename one of the two constructs");
+    } else byName.set(n.name, n.id);
+  }
+}

@@ -1,0 +1,34 @@
+import type { DeploymentGraph, FunctionNode, ScalingPolicyNode, TriggerNode } from "./types.js";
+
+/** A short human summary of a graph: one block per function with its triggers and scaling. */
+export function summarizeGraph(graph: DeploymentGraph): string {
+  const fns = graph.nodes.filter((n): n is FunctionNode => n.kind === "function");
+  const triggers = graph.nodes.filter((n): n is TriggerNode => n.kind === "trigger");
+  const policies = new Map(graph.nodes.filter((n): n is ScalingPolicyNode => n.kind === "scalingPolicy").map((p) => [p.target, p]));
+  const byTarget = new Map<string, TriggerNode[]>();
+  for (const t of triggers) byTarget.set(t.target, [...(byTarget.get(t.target) ?? []), t]);
+  const lines = [`app ${graph.app.name}: ${fns.length} function${fns.length === 1 ? "" : "s"}, ${triggers.length} trigger${triggers.length === 1 ? "" : "s"}, ${graph.edges.length} edges`];
+  for (const fn of fns) {
+    const src = fn.source.type === "image" ? fn.source.image : fn.source.type === "build" ? `build ${fn.source.context}` : `code ${fn.source.path}/${fn.source.file}#${fn.source.export}`;
+    lines.push(`  ${fn.id} (${fn.name}) ${src}`);
+    for (const t of byTarget.get(fn.id) ?? []) lines.push(`    <- ${describeTrigger(t)}`);
+    const p = policies.get(fn.id);
+    if (p) lines.push(`    scaling ${describePolicy(p)}`);
+  }
+  for (const w of graph.warnings) lines.push(`  warning ${w.code} ${w.path}: ${w.prop} ${w.problem}`);
+  return lines.join("\n");
+}
+
+/** One-line description of a trigger's source. */
+export function describeTrigger(t: TriggerNode): string {
+  const s = t.source;
+  if (s.type === "http") return `http ${s.methods.length ? s.methods.join(",") : "*"} ${s.host ?? ""}${s.path}`;
+  if (s.type === "schedule") return `schedule "${s.cron}" ${s.timezone}`;
+  return `queue ${s.broker} ${s.name}`;
+}
+
+/** One-line description of a scaling policy. */
+export function describePolicy(p: ScalingPolicyNode): string {
+  const idle = p.idleTimeoutSeconds === null ? "never idle-zero" : `to zero after ${p.idleTimeoutSeconds}s idle`;
+  return `${p.minInstances}..${p.maxInstances} on ${p.metric.type} ${p.metric.target}, ${idle}${p.implicit ? " (defaults)" : ""}`;
+}

@@ -1,0 +1,118 @@
+import type { Diagnostic } from "../validation/diagnostic.js";
+
+/** The graph format version; bumped on any incompatible change. */
+export const GRAPH_API_VERSION = "zeroscale.dev/v1alpha1";
+
+/** Where a function's code comes from. */
+export type FunctionSource =
+  | { readonly type: "image"; readonly image: string }
+  | { readonly type: "build"; readonly context: string; readonly dockerfile: string; readonly args: Readonly<Record<string, string>> }
+  | {
+      readonly type: "code";
+      readonly path: string;
+      /** The module file inside `path`, e.g. "index.js". */
+      readonly file: string;
+      /** The export to call; "default" for the default export. */
+      readonly export: string;
+      readonly runtime: "nodejs20" | "nodejs22";
+    };
+
+/** A secret reference, resolved. */
+export interface SecretRefData {
+  readonly secret: string;
+  readonly key: string;
+}
+
+interface NodeBase {
+  /** The construct path; unique in the graph. */
+  readonly id: string;
+  /** A stable DNS-1035 name derived from the path (path + hash, <= 49 chars). */
+  readonly name: string;
+}
+
+/** A ServerlessFunction with every prop resolved (defaults applied, durations in seconds). */
+export interface FunctionNode extends NodeBase {
+  readonly kind: "function";
+  readonly source: FunctionSource;
+  readonly port: number;
+  readonly env: Readonly<Record<string, string>>;
+  readonly secrets: Readonly<Record<string, SecretRefData>>;
+  readonly memory: string;
+  readonly cpu: string;
+  readonly timeoutSeconds: number;
+  readonly concurrency: number;
+  readonly readinessPath: string;
+  readonly command: readonly string[] | null;
+  readonly args: readonly string[] | null;
+  readonly labels: Readonly<Record<string, string>>;
+}
+
+/** Where a trigger's events come from. */
+export type TriggerSource =
+  | { readonly type: "http"; readonly path: string; readonly methods: readonly string[]; readonly host: string | null }
+  | { readonly type: "schedule"; readonly cron: string; readonly timezone: string; readonly data: unknown }
+  | {
+      readonly type: "queue";
+      readonly broker: "redis" | "rabbitmq" | "kafka" | "nats";
+      readonly connection: { readonly url: string } | { readonly secret: string; readonly key: string };
+      readonly name: string;
+      readonly consumerGroup: string;
+      readonly batchSize: number;
+    };
+
+/** An EventTrigger, resolved. */
+export interface TriggerNode extends NodeBase {
+  readonly kind: "trigger";
+  /** Id of the function the events go to. */
+  readonly target: string;
+  readonly source: TriggerSource;
+}
+
+/** The metric kinds a policy scales on. */
+export type MetricType = "concurrency" | "rps" | "cpu" | "memory" | "queueLength";
+
+/** A ScalingPolicy, resolved. Every function has exactly one (implicit when the program declares none). */
+export interface ScalingPolicyNode extends NodeBase {
+  readonly kind: "scalingPolicy";
+  /** Id of the function this policy scales. */
+  readonly target: string;
+  /** True when synth added it with the defaults because the function had no policy. */
+  readonly implicit: boolean;
+  readonly minInstances: number;
+  readonly maxInstances: number;
+  readonly initialInstances: number;
+  readonly metric: { readonly type: MetricType; readonly target: number };
+  readonly targetUtilizationPercent: number;
+  /** Seconds idle before going to zero; null when minInstances > 0 (it never goes to zero). */
+  readonly idleTimeoutSeconds: number | null;
+  readonly scaleDownDelaySeconds: number;
+  readonly stableWindowSeconds: number;
+  readonly burst: { readonly panicWindowPercent: number; readonly panicThresholdPercent: number };
+  readonly schedule: readonly { readonly start: string; readonly end: string; readonly timezone: string; readonly minInstances: number }[];
+}
+
+/** Any node of the graph. Backends handle every kind (see `NodeHandlers`). */
+export type GraphNode = FunctionNode | TriggerNode | ScalingPolicyNode;
+/** The node kinds. */
+export type NodeKind = GraphNode["kind"];
+
+/** A directed edge; `from` depends on `to`. */
+export interface GraphEdge {
+  readonly from: string;
+  readonly to: string;
+  /** invokes: trigger -> function; scales: policy -> function; dependsOn: an explicit `node.addDependency`. */
+  readonly kind: "invokes" | "scales" | "dependsOn";
+}
+
+/** The output of synth: plain, versioned, JSON-serialisable and deterministic. */
+export interface DeploymentGraph {
+  readonly apiVersion: typeof GRAPH_API_VERSION;
+  readonly kind: "DeploymentGraph";
+  readonly app: { readonly name: string; readonly labels: Readonly<Record<string, string>> };
+  /** Topologically sorted: every node comes after the nodes it depends on; ties by kind, then id. */
+  readonly nodes: readonly GraphNode[];
+  /** Sorted by from, to, kind. */
+  readonly edges: readonly GraphEdge[];
+  /** Warnings found by validation and checks (errors stop synth instead). */
+  readonly warnings: readonly Diagnostic[];
+}

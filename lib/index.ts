@@ -1,0 +1,35 @@
+export { App, type AppProps } from "./app.js";
+export { Duration, type DurationLike } from "./duration.js";
+export {
+  EventTrigger,
+  type EventTriggerProps,
+  type HttpSource,
+  type QueueBroker,
+  type QueueSource,
+  type ScheduleSource,
+  type TriggerSourceProps,
+} from "./event-trigger.js";
+export { graphSchemaErrors, GRAPH_SCHEMA } from "./graph/schema.js";
+export { summarizeGraph } from "./graph/summary.js";
+export { toDot, toMermaid } from "./graph/render.js";
+export * from "./graph/types.js";
+export { deriveName, MAX_WORKLOAD_NAME } from "./names.js";
+export { FUNCTION_DEFAULTS } from "./resolve/function.js";
+export { POLICY_DEFAULTS } from "./resolve/scaling-policy.js";
+export {
+  type BurstOptions,
+  type ScalingMetric,
+  ScalingPolicy,
+  type ScalingPolicyOptions,
+  type ScalingPolicyProps,
+  type ScheduleBaseline,
+} from "./scaling-policy.js";
+export {
+  type BuildSource,
+  type CodeSource,
+  type SecretRef,
+  ServerlessFunction,
+  type ServerlessFunctionProps,
+} from "./serverless-function.js";
+export { synth, type SynthOptions } from "./synth.js";
+export { type Diagnostic, formatDiagnostic, type Severity, ValidationError } from "./validation/diagnostic.js";

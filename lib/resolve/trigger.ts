@@ -1,0 +1,123 @@
+import type { EventTriggerProps, QueueSource } from "../event-trigger.js";
+import type { TriggerNode, TriggerSource } from "../graph/types.js";
+import type { Checker } from "../validation/checker.js";
+import { DNS1123_SUBDOMAIN, HOST_NAME, SECRET_KEY, URL_PATH } from "../validation/patterns.js";
+
+/** Default time zone of schedules. */
+export const DEFAULT_TIMEZONE = "UTC";
+
+const URL_SCHEMES: Record<QueueSource["broker"], readonly string[]> = {
+  redis: ["redis:", "rediss:"],
+  rabbitmq: ["amqp:", "amqps:"],
+  kafka: [],
+  nats: ["nats:", "tls:"],
+};
+const CONNECTION_EXAMPLE: Record<QueueSource["broker"], string> = {
+  redis: '"redis://cache:6379"',
+  rabbitmq: '"amqp://mq:5672"',
+  kafka: '"kafka-0:9092,kafka-1:9092"',
+  nats: '"nats://nats:4222"',
+};
+
+/** Validate a trigger's props (its target already resolved to `target`) into a graph node. */
+export function resolveTrigger(c: Checker, id: string, name: string, target: string, props: EventTriggerProps): TriggerNode {
+  return { kind: "trigger", id, name, target, source: resolveSource(c, name, props) };
+}
+
+function resolveSource(c: Checker, name: string, props: EventTriggerProps): TriggerSource {
+  const given = (["http", "schedule", "queue"] as const).filter((k) => props[k] !== undefined);
+  if (given.length !== 1) {
+    const problem = given.length === 0 ? "none of http, schedule, queue is set" : `sets ${given.join(" and ")}`;
+    c.error("ZS-TRIGGER-SOURCE", "(construct)", undefined, problem, "set exactly one of http, schedule or queue; use one trigger per source");
+    return { type: "http", path: "/", methods: [], host: null };
+  }
+  if (props.http) {
+    const { path, methods = [], host } = props.http;
+    if (!URL_PATH.test(path))
+      c.error("ZS-TRIGGER-HTTP-PATH", "http.path", path, "is not a route path", 'start it with "/", with no trailing "/", spaces or "//", e.g. "/api"');
+    const unique = [...new Set(methods)].sort();
+    if (unique.length !== methods.length) c.error("ZS-TRIGGER-HTTP-METHODS", "http.methods", methods, "lists a method twice", "list each method once");
+    if (host !== undefined && (host.length > 253 || !HOST_NAME.test(host)))
+      c.error("ZS-TRIGGER-HTTP-HOST", "http.host", host, "is not a host name", 'use a lowercase DNS name such as "api.example.com"');
+    return { type: "http", path, methods: unique, host: host ?? null };
+  }
+  if (props.schedule) {
+    const { cron, timezone = DEFAULT_TIMEZONE, data = null } = props.schedule;
+    const tzOk = c.timezone("ZS-TRIGGER-SCHEDULE-TZ", "schedule.timezone", timezone);
+    c.cron("ZS-TRIGGER-SCHEDULE-CRON", "schedule.cron", cron, tzOk ? timezone : DEFAULT_TIMEZONE, true);
+    if (!isJsonValue(data))
+      c.error("ZS-TRIGGER-SCHEDULE-DATA", "schedule.data", String(data), "is not JSON data", "pass a string or a JSON value (objects, arrays, numbers, booleans, null)");
+    return { type: "schedule", cron, timezone, data };
+  }
+  return resolveQueue(c, name, props.queue as QueueSource);
+}
+
+function resolveQueue(c: Checker, name: string, q: QueueSource): TriggerSource {
+  let connection: { url: string } | { secret: string; key: string };
+  if (typeof q.connection === "string") {
+    connection = { url: q.connection };
+    checkConnectionUrl(c, q.broker, q.connection);
+  } else {
+    const ref = q.connection as { secret?: unknown; key?: unknown };
+    const secret = typeof ref.secret === "string" ? ref.secret : "";
+    const key = typeof ref.key === "string" ? ref.key : "";
+    if (!DNS1123_SUBDOMAIN.test(secret) || !SECRET_KEY.test(key) || Object.keys(ref).length !== 2)
+      c.error("ZS-TRIGGER-QUEUE-CONNECTION", "queue.connection", q.connection, "is not a secret reference", 'pass { secret: "store-name", key: "url" }');
+    connection = { secret, key };
+  }
+  if (q.name.length === 0 || q.name.length > 249 || /\s/.test(q.name))
+    c.error("ZS-TRIGGER-QUEUE-NAME", "queue.name", q.name, "is not a valid stream, queue, topic or subject name", "use 1 to 249 characters without spaces");
+  if (q.broker === "nats" && /(^\.|\.\.|\.$|[*>])/.test(q.name))
+    c.error("ZS-TRIGGER-QUEUE-NAME", "queue.name", q.name, "is not a literal NATS subject", 'use dot-separated tokens without wildcards, e.g. "orders.created"');
+  const consumerGroup = q.consumerGroup ?? name;
+  if (consumerGroup.length === 0 || /\s/.test(consumerGroup))
+    c.error("ZS-TRIGGER-QUEUE-GROUP", "queue.consumerGroup", consumerGroup, "is not a valid consumer group", "use a name without spaces, or leave it out for the trigger's derived name");
+  return {
+    type: "queue",
+    broker: q.broker,
+    connection,
+    name: q.name,
+    consumerGroup,
+    batchSize: c.int("ZS-TRIGGER-QUEUE-BATCH", "queue.batchSize", q.batchSize, 1, 1, 1000),
+  };
+}
+
+function checkConnectionUrl(c: Checker, broker: QueueSource["broker"], text: string): void {
+  const example = CONNECTION_EXAMPLE[broker];
+  if (broker === "kafka") {
+    const ok = text.split(",").every((hp) => /^[A-Za-z0-9.-]+:[0-9]{1,5}$/.test(hp.trim()));
+    if (!ok) c.error("ZS-TRIGGER-QUEUE-CONNECTION", "queue.connection", text, "is not a list of Kafka bootstrap servers", `use host:port pairs separated by commas, e.g. ${example}`);
+    return;
+  }
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    c.error("ZS-TRIGGER-QUEUE-CONNECTION", "queue.connection", text, `is not a ${broker} URL`, `use e.g. ${example}`);
+    return;
+  }
+  const schemes = URL_SCHEMES[broker];
+  if (!schemes.includes(url.protocol)) {
+    c.error("ZS-TRIGGER-QUEUE-CONNECTION", "queue.connection", text, `has scheme ${url.protocol} which ${broker} does not use`, `use ${schemes.join(" or ")} e.g. ${example}`);
+  } else if (url.password !== "" || url.username !== "") {
+    c.error(
+      "ZS-TRIGGER-QUEUE-CREDENTIALS",
+      "queue.connection",
+      `${url.protocol}//***@${url.host}${url.pathname === "/" ? "" : url.pathname}`,
+      "holds credentials in plain text, which would be written into every manifest",
+      'put the URL in a secret store and pass { secret: "store-name", key: "url" }',
+    );
+  }
+}
+
+/** True for strings, finite numbers, booleans, null, and arrays/plain objects of those. */
+function isJsonValue(v: unknown, depth = 0): boolean {
+  if (depth > 32) return false;
+  if (v === null || typeof v === "string" || typeof v === "boolean") return true;
+  if (typeof v === "number") return Number.isFinite(v);
+  if (Array.isArray(v)) return v.every((x) => isJsonValue(x, depth + 1));
+  if (typeof v === "object" && Object.getPrototypeOf(v) === Object.prototype) {
+    return Object.values(v as object).every((x) => isJsonValue(x, depth + 1));
+  }
+  return false;
+}

@@ -1,0 +1,149 @@
+import type { IConstruct } from "constructs";
+import { App } from "./app.js";
+import { EventTrigger } from "./event-trigger.js";
+import { checkGraph, dependencyEdges } from "./graph/check.js";
+import { assertValidGraph } from "./graph/schema.js";
+import { sortGraph } from "./graph/sort.js";
+import { type DeploymentGraph, type FunctionNode, GRAPH_API_VERSION, type GraphEdge, type GraphNode, type ScalingPolicyNode, type TriggerNode } from "./graph/types.js";
+import { deriveName } from "./names.js";
+import { checkLabels } from "./resolve/common.js";
+import { resolveFunction } from "./resolve/function.js";
+import { resolvePolicy } from "./resolve/scaling-policy.js";
+import { resolveTrigger } from "./resolve/trigger.js";
+import { ScalingPolicy } from "./scaling-policy.js";
+import { ServerlessFunction } from "./serverless-function.js";
+import { Checker } from "./validation/checker.js";
+import { Diagnostics, ValidationError } from "./validation/diagnostic.js";
+import { createShapeChecker, type ShapeChecker } from "./validation/shape.js";
+
+/** Longest app name: it prefixes derived names and Kubernetes label values. */
+export const MAX_APP_NAME = 30;
+const APP_NAME = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+
+/** Options of {@link synth}. */
+export interface SynthOptions {
+  /** Reuse compiled shape validators across many synths. @default compiled once per process */
+  readonly shapeChecker?: ShapeChecker;
+}
+
+let defaultShapeChecker: ShapeChecker | undefined;
+
+/**
+ * Turn an App's construct tree into its deployment graph: validate every construct (collecting all
+ * problems), resolve props and defaults, build nodes and edges, check the graph, sort it, and
+ * validate the result against the graph's JSON Schema.
+ *
+ * @throws ValidationError listing every problem, each with construct path, prop, value and fix.
+ */
+export function synth(app: App, options: SynthOptions = {}): DeploymentGraph {
+  if (!App.isApp(app)) throw new TypeError("synth(app) needs a zeroscale App (new App({ name }))");
+  const shapes = options.shapeChecker ?? (defaultShapeChecker ??= createShapeChecker());
+  const diags = new Diagnostics();
+  const appName = checkAppName(diags, app);
+  const appLabels = checkLabels(new Checker(diags, app.node.path), "labels", app.props.labels);
+
+  const all = app.node.findAll();
+  const functions: ServerlessFunction[] = [];
+  const triggers: EventTrigger[] = [];
+  const policies: ScalingPolicy[] = [];
+  for (const c of all) {
+    if (ServerlessFunction.isServerlessFunction(c)) functions.push(c);
+    else if (EventTrigger.isEventTrigger(c)) triggers.push(c);
+    else if (ScalingPolicy.isScalingPolicy(c)) policies.push(c);
+    for (const message of c.node.validate()) {
+      diags.error("ZS-CONSTRUCT", c.node.path, "(construct)", undefined, message, "fix what the construct's own validation reports");
+    }
+  }
+  const byPath = (a: IConstruct, b: IConstruct) => (a.node.path < b.node.path ? -1 : a.node.path > b.node.path ? 1 : 0);
+  functions.sort(byPath);
+  triggers.sort(byPath);
+  policies.sort(byPath);
+
+  const shapeOk = (kind: "function" | "trigger" | "scalingPolicy", c: IConstruct & { props: unknown }) => {
+    const found = shapes.check(kind, c.node.path, c.props);
+    for (const d of found) diags.add(d);
+    return found.length === 0;
+  };
+
+  const fnNodes = new Map<string, FunctionNode>();
+  for (const fn of functions) {
+    if (!shapeOk("function", fn)) continue;
+    const path = fn.node.path;
+    fnNodes.set(path, resolveFunction(new Checker(diags, path), path, deriveName(path), fn.props));
+  }
+
+  const targetOf = (c: Checker, owner: IConstruct, target: unknown): FunctionNode | undefined => {
+    if (!ServerlessFunction.isServerlessFunction(target)) {
+      c.error("ZS-TARGET", "target", target === undefined ? undefined : describe(target), "is not a ServerlessFunction", "pass the ServerlessFunction the construct applies to");
+      return undefined;
+    }
+    if (target.node.root !== owner.node.root) {
+      c.error("ZS-TARGET-OTHER-APP", "target", target.node.path, `is in another App (${target.node.root.node.id})`, "target a function of the same App, or move this construct into that App");
+      return undefined;
+    }
+    return fnNodes.get(target.node.path); // undefined when the function itself failed its shape check
+  };
+
+  const triggerNodes: TriggerNode[] = [];
+  for (const t of triggers) {
+    const c = new Checker(diags, t.node.path);
+    const fn = targetOf(c, t, t.props.target);
+    if (!shapeOk("trigger", t) || !fn) continue;
+    triggerNodes.push(resolveTrigger(c, t.node.path, deriveName(t.node.path), fn.id, t.props));
+  }
+
+  const policyNodes = new Map<string, ScalingPolicyNode>();
+  for (const p of policies) {
+    const c = new Checker(diags, p.node.path);
+    const fn = targetOf(c, p, p.props.target);
+    if (!shapeOk("scalingPolicy", p) || !fn) continue;
+    const first = policyNodes.get(fn.id);
+    if (first) {
+      c.error("ZS-SCALING-DUPLICATE", "target", fn.id, `already has a ScalingPolicy (${first.id})`, "give each function one ScalingPolicy; merge the two");
+      continue;
+    }
+    policyNodes.set(fn.id, resolvePolicy(c, p.node.path, deriveName(p.node.path), fn, p.props, true));
+  }
+  for (const fn of fnNodes.values()) {
+    if (policyNodes.has(fn.id)) continue;
+    const id = `${fn.id}/~default-scaling`;
+    policyNodes.set(fn.id, resolvePolicy(new Checker(diags, id), id, deriveName(id), fn, {}, false));
+  }
+
+  const nodes: GraphNode[] = [...fnNodes.values(), ...policyNodes.values(), ...triggerNodes];
+  const edges: GraphEdge[] = [];
+  for (const t of triggerNodes) edges.push({ from: t.id, to: t.target, kind: "invokes" });
+  for (const p of policyNodes.values()) edges.push({ from: p.id, to: p.target, kind: "scales" });
+  const graphIds = new Set(nodes.map((n) => n.id));
+  edges.push(...dependencyEdges(all, graphIds));
+
+  checkGraph(diags, nodes, edges);
+  diags.throwIfErrors();
+
+  const sorted = sortGraph(nodes, edges);
+  const graph: DeploymentGraph = {
+    apiVersion: GRAPH_API_VERSION,
+    kind: "DeploymentGraph",
+    app: { name: appName, labels: appLabels },
+    nodes: sorted.nodes,
+    edges: sorted.edges,
+    warnings: diags.list("warning"),
+  };
+  assertValidGraph(graph);
+  return graph;
+}
+
+function checkAppName(diags: Diagnostics, app: App): string {
+  const name = app.props?.name;
+  if (typeof name !== "string" || name.length > MAX_APP_NAME || !APP_NAME.test(name)) {
+    diags.error("ZS-APP-NAME", typeof name === "string" && name ? name : "(app)", "name", name, `is not a DNS-1035 label of at most ${MAX_APP_NAME} characters`, 'use lowercase letters, digits and "-", starting with a letter, e.g. "shop"');
+  }
+  return typeof name === "string" ? name : "";
+}
+
+function describe(x: unknown): string {
+  if (typeof x === "object" && x !== null && "node" in x) return `${(x as IConstruct).node.path} (${x.constructor.name})`;
+  return typeof x;
+}
+
+export { ValidationError };

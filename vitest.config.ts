@@ -1,0 +1,22 @@
+import { fileURLToPath } from "node:url";
+import { defineConfig } from "vitest/config";
+
+const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
+
+export default defineConfig({
+  resolve: {
+    // Tests and examples import the package the way users do ("zeroscale", "zeroscale/testing");
+    // in this repo those names resolve to the sources, so tests need no build.
+    alias: [
+      { find: /^zeroscale$/, replacement: here("./lib/index.ts") },
+      { find: /^zeroscale\/testing$/, replacement: here("./lib/testing/index.ts") },
+      { find: /^zeroscale\/providers\/([a-z]+)$/, replacement: here("./providers/$1/index.ts") },
+    ],
+  },
+  test: {
+    include: ["test/**/*.test.ts", "examples/**/*.test.ts"],
+    pool: "forks", // Pulumi's runtime is process-global; keep one file per fresh process
+    isolate: true,
+    testTimeout: 30_000,
+  },
+});
