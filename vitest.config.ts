@@ -11,6 +11,7 @@ export default defineConfig({
       { find: /^zeroscale$/, replacement: here("./lib/index.ts") },
       { find: /^zeroscale\/testing$/, replacement: here("./lib/testing/index.ts") },
       { find: /^zeroscale\/providers\/([a-z]+)$/, replacement: here("./providers/$1/index.ts") },
+      { find: /^zeroscale\/pulumi$/, replacement: here("./providers/pulumi/index.ts") },
     ],
   },
   test: {

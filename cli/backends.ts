@@ -1,20 +1,19 @@
-import type { DeploymentGraph } from "../lib/graph/types.js";
+import type { Backend, Plan } from "../lib/backend.js";
+import { keda } from "../providers/keda/index.js";
+import { knative } from "../providers/knative/index.js";
 
-/** A file a backend writes on `zeroscale synth`. */
-export interface ArtifactFile {
-  /** Path relative to the output directory. */
-  readonly path: string;
-  readonly content: string;
-}
-
-/** What the CLI needs from a backend: its artifacts for a graph. */
-export interface CliBackend {
-  readonly name: string;
-  readonly description: string;
-  artifacts(graph: DeploymentGraph): ArtifactFile[];
+/** Backend options the CLI can set with flags. */
+export interface CliBackendOptions {
+  readonly namespace?: string | undefined;
+  readonly imageRegistry?: string | undefined;
+  readonly imageTag?: string | undefined;
 }
 
 /** The backends `zeroscale synth --backend` knows, by name. */
-export function cliBackends(): Map<string, CliBackend> {
-  return new Map();
+export function cliBackends(): Map<string, (opts: CliBackendOptions) => Backend<Plan>> {
+  const strip = (o: CliBackendOptions) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
+  return new Map<string, (opts: CliBackendOptions) => Backend<Plan>>([
+    ["knative", (o) => knative(strip(o)) as unknown as Backend<Plan>],
+    ["keda", (o) => keda(strip(o)) as unknown as Backend<Plan>],
+  ]);
 }

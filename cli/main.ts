@@ -6,7 +6,8 @@ import { summarizeGraph } from "../lib/graph/summary.js";
 import type { DeploymentGraph } from "../lib/graph/types.js";
 import { synth } from "../lib/synth.js";
 import { formatDiagnostic, ValidationError } from "../lib/validation/diagnostic.js";
-import { type ArtifactFile, cliBackends } from "./backends.js";
+import { type ArtifactFile, BackendError } from "../lib/backend.js";
+import { cliBackends } from "./backends.js";
 import { CliError, loadApp } from "./load.js";
 
 /** Serialize a graph exactly as `synth` writes it (stable: same graph, same bytes). */
@@ -45,18 +46,25 @@ export function createCli(): Command {
     .description("synthesize an app: write graph.json and each backend's artifacts")
     .argument("<app>", "the program (.ts or .js) exporting the App")
     .option("-o, --out <dir>", "output directory", "dist")
-    .addOption(new Option("-b, --backend <name...>", "backends to write artifacts for").choices(backendNames))
-    .action(async (program: string, opts: { out: string; backend?: string[] }) => {
+    .addOption(new Option("-b, --backend <name...>", "backends to write artifacts for (each into <out>/<name>/)").choices(backendNames))
+    .option("--namespace <ns>", "Kubernetes namespace (knative, keda)")
+    .option("--image-registry <prefix>", "registry for build/code functions' images: <prefix>/<function name>:<tag> (knative, keda)")
+    .option("--image-tag <tag>", "tag for --image-registry images", "latest")
+    .action(async (program: string, opts: { out: string; backend?: string[]; namespace?: string; imageRegistry?: string; imageTag?: string }) => {
       const graph = await loadGraph(program);
       const outDir = resolve(opts.out);
-      await rm(outDir, { recursive: true, force: true });
       const files: ArtifactFile[] = [{ path: "graph.json", content: graphJson(graph) }];
+      const warnings = [...graph.warnings];
       for (const name of opts.backend ?? []) {
-        const backend = backends.get(name) as NonNullable<ReturnType<typeof backends.get>>;
-        for (const f of backend.artifacts(graph)) files.push({ path: join(name, f.path), content: f.content });
+        const make = backends.get(name) as NonNullable<ReturnType<typeof backends.get>>;
+        const backend = make({ namespace: opts.namespace, imageRegistry: opts.imageRegistry, imageTag: opts.imageTag });
+        const plan = backend.compile(graph);
+        warnings.push(...plan.warnings.filter((w) => !graph.warnings.includes(w)));
+        for (const f of backend.artifacts(plan)) files.push({ path: join(name, f.path), content: f.content });
       }
+      await rm(outDir, { recursive: true, force: true });
       const written = await writeArtifacts(outDir, files);
-      console.log(summarizeGraph(graph));
+      console.log(summarizeGraph({ ...graph, warnings }));
       console.log(`wrote ${written.length} file${written.length === 1 ? "" : "s"} to ${relative(process.cwd(), outDir) || "."}/`);
       for (const w of written) console.log(`  ${relative(process.cwd(), w)}`);
     });
@@ -101,6 +109,10 @@ export async function runCli(argv: readonly string[]): Promise<number> {
     if (e instanceof ValidationError) {
       console.error(e.message);
       for (const w of e.warnings) console.error(`warning: ${formatDiagnostic(w)}`);
+      return 1;
+    }
+    if (e instanceof BackendError) {
+      console.error(e.message);
       return 1;
     }
     if (e instanceof CliError) {

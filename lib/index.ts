@@ -28,8 +28,12 @@ export {
   type BuildSource,
   type CodeSource,
   type SecretRef,
+  type SecurityOptions,
   ServerlessFunction,
   type ServerlessFunctionProps,
 } from "./serverless-function.js";
 export { synth, type SynthOptions } from "./synth.js";
 export { type Diagnostic, formatDiagnostic, type Severity, ValidationError } from "./validation/diagnostic.js";
+export { type ArtifactFile, type Backend, BackendError, type NodeHandlers, type Plan, type PlanView, type Support, visitGraph } from "./backend.js";
+export { Diagnostics } from "./validation/diagnostic.js";
+export { parseQuantity as parseQuantityValue } from "./validation/checker.js";

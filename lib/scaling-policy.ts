@@ -42,7 +42,7 @@ export interface ScalingPolicyOptions {
   readonly metric?: ScalingMetric;
   /** Share of the target aimed at, in percent (1..100), leaving headroom. @default 70 */
   readonly targetUtilizationPercent?: number;
-  /** How long without requests before scaling to zero (minInstances 0 only), 6s..1h. @default 60s */
+  /** How long from the last request until the function is at zero (minInstances 0 only), 1s..1h. @default 90s (Knative's default: 60s stable window + 30s grace period) */
   readonly idleTimeout?: DurationLike;
   /** Instances started on deploy, 0..maxInstances. @default max(1, minInstances) */
   readonly initialInstances?: number;

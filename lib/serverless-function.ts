@@ -33,6 +33,22 @@ export interface CodeSource {
   readonly runtime?: "nodejs20" | "nodejs22";
 }
 
+/**
+ * The container's security settings. The defaults meet the Pod Security Standards "restricted"
+ * profile; each relaxation is explicit and shows in the output (a `zeroscale.dev/security-relaxed`
+ * annotation on Kubernetes).
+ */
+export interface SecurityOptions {
+  /** Refuse to run as root. @default true */
+  readonly runAsNonRoot?: boolean;
+  /** The user id to run as; null keeps the image's user. @default 65532 */
+  readonly runAsUser?: number | null;
+  /** Mount the root filesystem read-only (a writable /tmp is always mounted). @default true */
+  readonly readOnlyRootFilesystem?: boolean;
+  /** Allow setuid binaries to gain privileges. @default false */
+  readonly allowPrivilegeEscalation?: boolean;
+}
+
 /** Props of a {@link ServerlessFunction}. Exactly one of `image`, `build`, `code` is required. */
 export interface ServerlessFunctionProps {
   /** A container image reference, e.g. "registry.example.com/shop/api:1.4.2". @default none (one of image, build, code) */
@@ -63,6 +79,8 @@ export interface ServerlessFunctionProps {
   readonly args?: readonly string[];
   /** Labels on this function's resources. @default {} */
   readonly labels?: Readonly<Record<string, string>>;
+  /** Container security settings. @default the "restricted" profile: non-root (uid 65532), read-only root, no privilege escalation, all capabilities dropped */
+  readonly security?: SecurityOptions;
 }
 
 /**

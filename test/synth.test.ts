@@ -54,6 +54,7 @@ describe("synth", () => {
       args: null,
       env: {},
       secrets: {},
+      security: { runAsNonRoot: true, runAsUser: 65532, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, relaxed: [] },
     });
     const policy = Testing.scalingOf(graph, "shop/api");
     expect(policy).toMatchObject({
@@ -63,7 +64,7 @@ describe("synth", () => {
       initialInstances: 1,
       metric: { type: "concurrency", target: FUNCTION_DEFAULTS.concurrency },
       targetUtilizationPercent: 70,
-      idleTimeoutSeconds: 60,
+      idleTimeoutSeconds: 90,
       stableWindowSeconds: 60,
       burst: { panicWindowPercent: 10, panicThresholdPercent: 200 },
     });

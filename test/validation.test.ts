@@ -59,7 +59,8 @@ describe("validation: one rule, one exact message", () => {
     ["bad readiness path", fnWith({ readinessPath: "healthz" }), ['shop/api: readinessPath ("healthz") is not a URL path; start it with "/" and use no spaces, e.g. "/healthz".']],
     ["empty command", fnWith({ command: [] }), ["shop/api: command ([]) is empty; leave command out to use the image's entrypoint, or name the program."]],
     ["bad label", fnWith({ labels: { "zeroscale.dev/x": "y" } }), ['shop/api: labels.zeroscale.dev/x ("zeroscale.dev/x") uses the reserved zeroscale.dev prefix; use a key such as "team" or "example.com/team".']],
-    ["unknown prop (JavaScript users)", fnWith(untyped({ memroy: "1Gi" })), ['shop/api: memroy ("1Gi") is not a known prop; remove it or use one of: image, build, code, port, env, secrets, memory, cpu, timeout, concurrency, readinessPath, command, args, labels.']],
+    ["root with runAsNonRoot", fnWith({ security: { runAsUser: 0 } }), ["shop/api: security.runAsUser (0) is root while runAsNonRoot is true; use a non-root uid, or set runAsNonRoot: false explicitly."]],
+    ["unknown prop (JavaScript users)", fnWith(untyped({ memroy: "1Gi" })), ['shop/api: memroy ("1Gi") is not a known prop; remove it or use one of: image, build, code, port, env, secrets, memory, cpu, timeout, concurrency, readinessPath, command, args, labels, security.']],
     ["wrong type (JavaScript users)", fnWith(untyped({ memory: 256 })), ['shop/api: memory (256) must be a string; pass a Kubernetes quantity string such as "256Mi".']],
     ["missing nested prop", fnWith(untyped({ image: undefined, code: { handler: "index.js" } })), ['shop/api: code.path (missing) is required; set code.path to the directory holding the code, e.g. "./src".']],
     ["trigger with two sources", (app) => {

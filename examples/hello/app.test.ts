@@ -1,6 +1,8 @@
 // examples/hello's own test: it imports the package the way users do.
 import { describe, expect, it } from "vitest";
 import { synth } from "zeroscale";
+import { keda } from "zeroscale/providers/keda";
+import { knative } from "zeroscale/providers/knative";
 import { Testing } from "zeroscale/testing";
 import { app } from "./app.js";
 
@@ -13,8 +15,16 @@ describe("examples/hello", () => {
     expect(Testing.triggersOf(graph, fn.id).map((t) => t.source)).toEqual([{ type: "http", path: "/hello", methods: [], host: null }]);
   });
 
-  it("scales to zero after 30s idle, up to 5 instances", () => {
-    expect(Testing.scalingOf(graph, "hello/hello")).toMatchObject({ minInstances: 0, maxInstances: 5, idleTimeoutSeconds: 30 });
+  it("scales to zero after 40s idle, up to 5 instances", () => {
+    expect(Testing.scalingOf(graph, "hello/hello")).toMatchObject({ minInstances: 0, maxInstances: 5, idleTimeoutSeconds: 40, stableWindowSeconds: 10 });
+  });
+
+  it("synthesizes for Knative and KEDA with the same idle timeout, and no warnings", () => {
+    for (const backend of [knative({ imageRegistry: "registry.example.com/hello" }), keda({ imageRegistry: "registry.example.com/hello" })]) {
+      const plan = backend.compile(graph);
+      expect(plan.warnings, backend.name).toEqual([]);
+      expect(backend.view(plan).functions["hello/hello"], backend.name).toMatchObject({ minInstances: 0, maxInstances: 5, idleTimeoutSeconds: 40 });
+    }
   });
 
   it("its handler answers a Fetch request", async () => {

@@ -19,7 +19,9 @@ new ScalingPolicy(app, "hello-scaling", {
   minInstances: 0, // idle-zero
   maxInstances: 5,
   metric: { concurrency: 20 },
-  idleTimeout: Duration.seconds(30),
+  // Averaged over 10s; at zero 40s after the last request (on Knative: window 10s + retention 30s).
+  stableWindow: Duration.seconds(10),
+  idleTimeout: Duration.seconds(40),
 });
 
 export default app;

@@ -11,9 +11,9 @@ function compareEdges(a: GraphEdge, b: GraphEdge): number {
 }
 
 /**
- * Kahn's algorithm over the nodes in (kind, id) order: each node after everything it depends on,
- * ties broken by kind then id, so the order never depends on how the program built the tree.
- * O((n + e) log n) for the initial sorts, linear after.
+ * Kahn's algorithm with a min-heap over (kind, id) ranks: each node comes after everything it depends
+ * on, and among the nodes that are ready the smallest (kind, id) goes first, so the order never depends
+ * on how the program built the tree. O((n + e) log n).
  */
 export function sortGraph(nodes: readonly GraphNode[], edges: readonly GraphEdge[]): { nodes: GraphNode[]; edges: GraphEdge[] } {
   const ordered = [...nodes].sort(compareNodes);
@@ -49,30 +49,71 @@ export function findCycle(nodes: readonly GraphNode[], edges: readonly GraphEdge
 }
 
 function kahn(ordered: readonly GraphNode[], edges: readonly GraphEdge[]): { order: GraphNode[] } {
-  const byId = new Map(ordered.map((n) => [n.id, n]));
-  const pending = new Map<string, number>();
-  const dependents = new Map<string, string[]>();
-  for (const e of edges) {
-    if (!byId.has(e.from) || !byId.has(e.to)) continue;
-    pending.set(e.from, (pending.get(e.from) ?? 0) + 1);
-    const list = dependents.get(e.to);
-    if (list) list.push(e.from);
-    else dependents.set(e.to, [e.from]);
-  }
   const rank = new Map(ordered.map((n, i) => [n.id, i]));
-  const queue: GraphNode[] = ordered.filter((n) => !pending.has(n.id));
+  const pending = new Array<number>(ordered.length).fill(0);
+  const dependents = new Map<number, number[]>();
+  for (const e of edges) {
+    const from = rank.get(e.from);
+    const to = rank.get(e.to);
+    if (from === undefined || to === undefined) continue;
+    pending[from] = (pending[from] as number) + 1;
+    const list = dependents.get(to);
+    if (list) list.push(from);
+    else dependents.set(to, [from]);
+  }
+  // A min-heap of ready ranks: always emit the smallest (kind, id) whose dependencies are done.
+  const heap = new MinHeap();
+  for (let i = 0; i < ordered.length; i++) if (pending[i] === 0) heap.push(i);
   const order: GraphNode[] = [];
-  for (let i = 0; i < queue.length; i++) {
-    const n = queue[i] as GraphNode;
-    order.push(n);
-    const released: GraphNode[] = [];
-    for (const d of dependents.get(n.id) ?? []) {
-      const left = (pending.get(d) as number) - 1;
-      pending.set(d, left);
-      if (left === 0) released.push(byId.get(d) as GraphNode);
+  while (heap.size > 0) {
+    const i = heap.pop();
+    order.push(ordered[i] as GraphNode);
+    for (const d of dependents.get(i) ?? []) {
+      pending[d] = (pending[d] as number) - 1;
+      if (pending[d] === 0) heap.push(d);
     }
-    released.sort((a, b) => (rank.get(a.id) as number) - (rank.get(b.id) as number));
-    queue.push(...released);
   }
   return { order };
+}
+
+/** A binary min-heap of integers. */
+class MinHeap {
+  private readonly items: number[] = [];
+
+  get size(): number {
+    return this.items.length;
+  }
+
+  push(x: number): void {
+    const a = this.items;
+    a.push(x);
+    let i = a.length - 1;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if ((a[parent] as number) <= x) break;
+      a[i] = a[parent] as number;
+      i = parent;
+    }
+    a[i] = x;
+  }
+
+  pop(): number {
+    const a = this.items;
+    const top = a[0] as number;
+    const last = a.pop() as number;
+    if (a.length > 0) {
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        if (l >= a.length) break;
+        const r = l + 1;
+        const c = r < a.length && (a[r] as number) < (a[l] as number) ? r : l;
+        if ((a[c] as number) >= last) break;
+        a[i] = a[c] as number;
+        i = c;
+      }
+      a[i] = last;
+    }
+    return top;
+  }
 }

@@ -45,6 +45,16 @@ export interface FunctionNode extends NodeBase {
   readonly command: readonly string[] | null;
   readonly args: readonly string[] | null;
   readonly labels: Readonly<Record<string, string>>;
+  readonly security: SecurityData;
+}
+
+/** Container security settings, resolved; `relaxed` lists the settings weaker than the restricted profile. */
+export interface SecurityData {
+  readonly runAsNonRoot: boolean;
+  readonly runAsUser: number | null;
+  readonly readOnlyRootFilesystem: boolean;
+  readonly allowPrivilegeEscalation: boolean;
+  readonly relaxed: readonly ("runAsNonRoot" | "readOnlyRootFilesystem" | "allowPrivilegeEscalation")[];
 }
 
 /** Where a trigger's events come from. */

@@ -1,4 +1,4 @@
-import type { FunctionNode, FunctionSource, SecretRefData } from "../graph/types.js";
+import type { FunctionNode, FunctionSource, SecretRefData, SecurityData } from "../graph/types.js";
 import type { ServerlessFunctionProps } from "../serverless-function.js";
 import { type Checker, parseQuantity } from "../validation/checker.js";
 import { DNS1123_SUBDOMAIN, ENV_NAME, IMAGE_REF, RESERVED_ENV, RESERVED_PORTS, SECRET_KEY, URL_PATH } from "../validation/patterns.js";
@@ -13,6 +13,7 @@ export const FUNCTION_DEFAULTS = {
   concurrency: 100,
   readinessPath: "/",
   runtime: "nodejs20",
+  runAsUser: 65532,
 } as const;
 
 /** Longest request timeout: Knative's default max-revision-timeout-seconds. */
@@ -54,7 +55,25 @@ export function resolveFunction(c: Checker, id: string, name: string, props: Ser
     command: props.command ? [...props.command] : null,
     args: props.args ? [...props.args] : null,
     labels: checkLabels(c, "labels", props.labels),
+    security: resolveSecurity(c, props.security ?? {}),
   };
+}
+
+function resolveSecurity(c: Checker, s: NonNullable<ServerlessFunctionProps["security"]>): SecurityData {
+  const runAsNonRoot = s.runAsNonRoot ?? true;
+  const runAsUser = s.runAsUser === undefined ? FUNCTION_DEFAULTS.runAsUser : s.runAsUser;
+  if (runAsUser !== null && (runAsUser < 0 || runAsUser > 2147483647)) {
+    c.error("ZS-FN-SECURITY-USER", "security.runAsUser", runAsUser, "is not a user id", "use a number from 1 to 2147483647, or null for the image's user");
+  } else if (runAsUser === 0 && runAsNonRoot) {
+    c.error("ZS-FN-SECURITY-USER", "security.runAsUser", 0, "is root while runAsNonRoot is true", "use a non-root uid, or set runAsNonRoot: false explicitly");
+  }
+  const readOnlyRootFilesystem = s.readOnlyRootFilesystem ?? true;
+  const allowPrivilegeEscalation = s.allowPrivilegeEscalation ?? false;
+  const relaxed: SecurityData["relaxed"][number][] = [];
+  if (!runAsNonRoot) relaxed.push("runAsNonRoot");
+  if (!readOnlyRootFilesystem) relaxed.push("readOnlyRootFilesystem");
+  if (allowPrivilegeEscalation) relaxed.push("allowPrivilegeEscalation");
+  return { runAsNonRoot, runAsUser, readOnlyRootFilesystem, allowPrivilegeEscalation, relaxed };
 }
 
 function resolveSource(c: Checker, props: ServerlessFunctionProps): FunctionSource {

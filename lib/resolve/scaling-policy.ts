@@ -8,7 +8,7 @@ export const POLICY_DEFAULTS = {
   minInstances: 0,
   maxInstances: 10,
   targetUtilizationPercent: 70,
-  idleTimeoutSeconds: 60,
+  idleTimeoutSeconds: 90,
   scaleDownDelaySeconds: 0,
   stableWindowSeconds: 60,
   panicWindowPercent: 10,

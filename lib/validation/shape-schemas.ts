@@ -52,6 +52,16 @@ export const FUNCTION_PROPS_SCHEMA = {
     command: stringList,
     args: stringList,
     labels: stringMap,
+    security: {
+      type: "object",
+      additionalProperties: false,
+      properties: {
+        runAsNonRoot: { type: "boolean" },
+        runAsUser: { type: ["integer", "null"] },
+        readOnlyRootFilesystem: { type: "boolean" },
+        allowPrivilegeEscalation: { type: "boolean" },
+      },
+    },
   },
 } as const;
 

@@ -1,0 +1,40 @@
+// examples/orders' own test: the graph, both Kubernetes backends, and the handlers.
+import { describe, expect, it } from "vitest";
+import { synth } from "zeroscale";
+import { keda } from "zeroscale/providers/keda";
+import { knative } from "zeroscale/providers/knative";
+import { Testing } from "zeroscale/testing";
+import { app, buildOrdersApp } from "./app.js";
+
+describe("examples/orders", () => {
+  const graph = synth(app);
+
+  it("has an API on /orders with a nightly schedule, and a queue worker scaled on backlog", () => {
+    expect(Testing.triggersOf(graph, "orders/api").map((t) => t.source.type)).toEqual(["http", "schedule"]);
+    expect(Testing.triggersOf(graph, "orders/worker").map((t) => t.source)).toEqual([
+      { type: "queue", broker: "redis", connection: { url: "redis://127.0.0.1:6379" }, name: "orders", consumerGroup: "workers", batchSize: 1 },
+    ]);
+    expect(Testing.scalingOf(graph, "orders/worker")).toMatchObject({ minInstances: 0, maxInstances: 20, metric: { type: "queueLength", target: 10 }, idleTimeoutSeconds: 120 });
+  });
+
+  it("takes per-environment settings without changing its shape", () => {
+    const prod = synth(buildOrdersApp({ redisUrl: "redis://redis.prod:6379", name: "orders-prod" }));
+    expect(prod.nodes.map((n) => n.kind)).toEqual(graph.nodes.map((n) => n.kind));
+    expect(Testing.function(prod, "orders-prod/api").env["REDIS_URL"]).toBe("redis://redis.prod:6379");
+  });
+
+  it("compiles for Knative (push: RedisStreamSource) and KEDA (pull: redis-streams scaler)", () => {
+    const kn = knative({ imageRegistry: "registry.example.com/orders" }).compile(graph);
+    expect(kn.resources.map((r) => r.manifest.kind)).toEqual(["Service", "Service", "HTTPRoute", "PingSource", "RedisStreamSource"]);
+    const kd = keda({ imageRegistry: "registry.example.com/orders" }).compile(graph);
+    expect(kd.resources.map((r) => r.manifest.kind)).toEqual(["Deployment", "Service", "Deployment", "Service", "HTTPScaledObject", "ScaledObject", "CronJob"]);
+  });
+
+  it("the worker accepts CloudEvents and rejects other requests", async () => {
+    const { handler } = await import("./src/worker.js");
+    const ok: Response = await handler(new Request("http://w/", { method: "POST", headers: { "ce-type": "dev.zeroscale.queue", "ce-id": "1", "ce-specversion": "1.0", "ce-source": "/t" }, body: '{"sku":"a"}' }));
+    expect(ok.status).toBe(204);
+    const bad: Response = await handler(new Request("http://w/", { method: "POST", body: "{}" }));
+    expect(bad.status).toBe(400);
+  });
+});

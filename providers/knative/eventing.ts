@@ -1,0 +1,117 @@
+import type { FunctionNode, TriggerNode } from "../../lib/index.js";
+import { objectMeta } from "../kubernetes/meta.js";
+import type { KubeContext } from "../kubernetes/plan.js";
+
+type Source<T extends TriggerNode["source"]["type"]> = Extract<TriggerNode["source"], { type: T }>;
+
+/** Where path routes attach (a Gateway API Gateway) and where they send traffic (Knative's internal ingress). */
+export interface RouteOptions {
+  readonly gateway: { readonly name: string; readonly namespace: string };
+  readonly ingressService: { readonly name: string; readonly namespace: string; readonly port: number };
+}
+
+function sinkRef(fn: FunctionNode) {
+  return { ref: { apiVersion: "serving.knative.dev/v1", kind: "Service", name: fn.name } };
+}
+
+/**
+ * An http trigger -> a Gateway API HTTPRoute. Knative gives each Service a host, not a path; a path
+ * (or a host of your own) needs a route in front: the HTTPRoute matches host/path/methods on your
+ * Gateway, rewrites Host to the Service's cluster-local host and sends the request to Knative's
+ * internal ingress, which routes it to the revision (through the activator when at zero).
+ */
+export function httpRoute(ctx: KubeContext, fn: FunctionNode, t: TriggerNode, s: Source<"http">, opts: RouteOptions, dependsOn: string): void {
+  const matches = (s.methods.length ? s.methods : [undefined]).map((method) => ({
+    path: { type: "PathPrefix", value: s.path },
+    ...(method ? { method } : {}),
+  }));
+  ctx.add(
+    fn,
+    {
+      apiVersion: "gateway.networking.k8s.io/v1",
+      kind: "HTTPRoute",
+      metadata: objectMeta(ctx, fn, t.name, "route", t.id),
+      spec: {
+        parentRefs: [{ group: "gateway.networking.k8s.io", kind: "Gateway", name: opts.gateway.name, namespace: opts.gateway.namespace }],
+        ...(s.host ? { hostnames: [s.host] } : {}),
+        rules: [
+          {
+            matches,
+            filters: [{ type: "URLRewrite", urlRewrite: { hostname: `${fn.name}.${ctx.namespace}.svc.cluster.local` } }],
+            backendRefs: [{ group: "", kind: "Service", name: opts.ingressService.name, namespace: opts.ingressService.namespace, port: opts.ingressService.port }],
+          },
+        ],
+      },
+    },
+    [dependsOn],
+  );
+}
+
+/** A schedule trigger -> a PingSource (CloudEvents of type dev.knative.sources.ping). */
+export function pingSource(ctx: KubeContext, fn: FunctionNode, t: TriggerNode, s: Source<"schedule">, dependsOn: string): void {
+  if (s.cron.trim().split(/\s+/).length !== 5) {
+    ctx.diags.error("ZS-KNATIVE-CRON-SECONDS", t.id, "schedule.cron", s.cron, "has a seconds field, which PingSource does not support", "use a 5-field cron expression");
+    return;
+  }
+  const data = s.data === null ? {} : typeof s.data === "string" ? { contentType: "text/plain", data: s.data } : { contentType: "application/json", data: JSON.stringify(s.data) };
+  ctx.add(
+    fn,
+    {
+      apiVersion: "sources.knative.dev/v1",
+      kind: "PingSource",
+      metadata: objectMeta(ctx, fn, t.name, "schedule", t.id),
+      spec: { schedule: s.cron, timezone: s.timezone, ...data, sink: sinkRef(fn) },
+    },
+    [dependsOn],
+  );
+}
+
+/** A queue trigger -> the Knative source for its broker (push delivery of CloudEvents). */
+export function queueSource(ctx: KubeContext, fn: FunctionNode, t: TriggerNode, s: Source<"queue">, dependsOn: string): void {
+  const meta = objectMeta(ctx, fn, t.name, "queue", t.id);
+  const url = "url" in s.connection ? s.connection.url : undefined;
+  const unsupported = (problem: string, fix: string) => ctx.diags.error(`ZS-KNATIVE-QUEUE-${s.broker.toUpperCase()}`, t.id, "queue.connection", "url" in s.connection ? s.connection.url : s.connection, problem, fix);
+  if (s.broker === "nats") {
+    ctx.diags.error("ZS-KNATIVE-QUEUE-NATS", t.id, "queue.broker", "nats", "has no Knative source (eventing-natss only provides a NatsJetStreamChannel, not a source)", "deploy this app with keda() (nats-jetstream scaler), or publish to a Knative Broker instead");
+    return;
+  }
+  if (s.broker === "redis") {
+    if (!url) return unsupported("is a secret reference, but RedisStreamSource takes its address in the manifest", "pass the Redis URL (without credentials) as connection");
+    ctx.add(fn, { apiVersion: "sources.knative.dev/v1alpha1", kind: "RedisStreamSource", metadata: meta, spec: { address: url, stream: s.name, group: s.consumerGroup, sink: sinkRef(fn) } }, [dependsOn]);
+    return;
+  }
+  if (s.broker === "kafka") {
+    if (!url) return unsupported("is a secret reference, but KafkaSource takes bootstrapServers in the manifest", 'pass the bootstrap servers as connection, e.g. "kafka-0:9092,kafka-1:9092"');
+    ctx.add(
+      fn,
+      {
+        apiVersion: "sources.knative.dev/v1beta1",
+        kind: "KafkaSource",
+        metadata: meta,
+        spec: { bootstrapServers: url.split(",").map((x) => x.trim()), topics: [s.name], consumerGroup: s.consumerGroup, sink: sinkRef(fn) },
+      },
+      [dependsOn],
+    );
+    return;
+  }
+  // rabbitmq: RabbitmqSource connects through a connection secret (keys uri, username, password).
+  if (url) return unsupported("is a URL, but RabbitmqSource connects through a connection secret", 'store the URI in a secret under key "uri" and pass connection: { secret: "<name>", key: "uri" }');
+  const ref = s.connection as { secret: string; key: string };
+  if (ref.key !== "uri") {
+    ctx.diags.warn("ZS-KNATIVE-QUEUE-RABBITMQ-KEY", t.id, "queue.connection.key", ref.key, 'is ignored: RabbitmqSource reads the keys "uri", "username" and "password" of the secret', 'store the URI under key "uri"');
+  }
+  ctx.add(
+    fn,
+    {
+      apiVersion: "sources.knative.dev/v1alpha1",
+      kind: "RabbitmqSource",
+      metadata: meta,
+      spec: {
+        rabbitmqClusterReference: { connectionSecret: { name: ref.secret } },
+        rabbitmqResourcesConfig: { queueName: s.name, predeclared: true },
+        sink: sinkRef(fn),
+      },
+    },
+    [dependsOn],
+  );
+}

@@ -1,0 +1,136 @@
+import type { DeploymentGraph, FunctionNode, NodeHandlers, Plan, PlanView, ScalingPolicyNode, TriggerNode } from "../../lib/index.js";
+import { BackendError, Diagnostics, visitGraph } from "../../lib/index.js";
+
+/** A Kubernetes object as plain data. */
+export interface KubeObject {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly metadata: {
+    readonly name: string;
+    readonly namespace?: string;
+    readonly labels: Record<string, string>;
+    readonly annotations: Record<string, string>;
+  };
+  readonly [field: string]: unknown;
+}
+
+/** One planned resource. */
+export interface KubeResource {
+  /** Unique key: "<apiVersion>/<kind>/<name>". */
+  readonly key: string;
+  /** Id of the function this resource belongs to. */
+  readonly owner: string;
+  /** Keys of resources that must exist first. */
+  readonly dependsOn: readonly string[];
+  readonly manifest: KubeObject;
+}
+
+/** What one function became. */
+export interface KubeFunctionPlan {
+  readonly id: string;
+  readonly name: string;
+  /** Keys of its resources, in creation order. */
+  readonly resources: string[];
+  /** Effective scaling, in zeroscale's vocabulary. */
+  scaling: { minInstances: number; maxInstances: number; idleTimeoutSeconds: number | null };
+  /** Trigger id -> URL (http triggers only). */
+  readonly urls: Record<string, string>;
+  readonly triggers: string[];
+}
+
+/** The compiled plan of a Kubernetes backend. */
+export interface KubePlan extends Plan {
+  readonly backend: "knative" | "keda";
+  readonly namespace: string;
+  readonly app: string;
+  readonly functions: KubeFunctionPlan[];
+  /** Every resource, in dependency order. */
+  readonly resources: KubeResource[];
+}
+
+/** Shared compile state of the Kubernetes backends. */
+export class KubeContext {
+  readonly diags = new Diagnostics();
+  readonly resources: KubeResource[] = [];
+  readonly functions = new Map<string, KubeFunctionPlan>();
+  readonly fnNodes = new Map<string, FunctionNode>();
+  readonly policies = new Map<string, ScalingPolicyNode>();
+  readonly triggers = new Map<string, TriggerNode[]>();
+  private readonly byKey = new Map<string, KubeResource>();
+
+  constructor(
+    readonly backend: "knative" | "keda",
+    readonly graph: DeploymentGraph,
+    readonly namespace: string,
+  ) {
+    for (const n of graph.nodes) {
+      if (n.kind === "function") this.fnNodes.set(n.id, n);
+      else if (n.kind === "scalingPolicy") this.policies.set(n.target, n);
+      else this.triggers.set(n.target, [...(this.triggers.get(n.target) ?? []), n]);
+    }
+  }
+
+  /** The function node `id` (it exists: the graph was checked). */
+  fn(id: string): FunctionNode {
+    return this.fnNodes.get(id) as FunctionNode;
+  }
+
+  /** The plan entry of function `id`, created on first use. */
+  fnPlan(fn: FunctionNode): KubeFunctionPlan {
+    let p = this.functions.get(fn.id);
+    if (!p) {
+      p = { id: fn.id, name: fn.name, resources: [], scaling: { minInstances: 0, maxInstances: 0, idleTimeoutSeconds: null }, urls: {}, triggers: [] };
+      this.functions.set(fn.id, p);
+    }
+    return p;
+  }
+
+  /** Add a resource owned by function `owner`; returns its key. */
+  add(owner: FunctionNode, manifest: KubeObject, dependsOn: readonly string[] = []): string {
+    const key = `${manifest.apiVersion}/${manifest.kind}/${manifest.metadata.name}`;
+    const resource: KubeResource = { key, owner: owner.id, dependsOn: [...dependsOn], manifest };
+    this.resources.push(resource);
+    this.byKey.set(key, resource);
+    this.fnPlan(owner).resources.push(key);
+    return key;
+  }
+
+  /** The manifest at `key` (for handlers that refine an earlier resource). */
+  get(key: string): KubeObject {
+    return (this.byKey.get(key) as KubeResource).manifest;
+  }
+
+  /** The plan so far. */
+  plan(): KubePlan {
+    return {
+      backend: this.backend,
+      namespace: this.namespace,
+      app: this.graph.app.name,
+      functions: [...this.functions.values()],
+      resources: this.resources,
+      warnings: [...this.graph.warnings, ...this.diags.list("warning")],
+    };
+  }
+}
+
+/** Run a Kubernetes backend's handlers over the graph; throw every unsupported use at once, else return the plan. */
+export function compileKube<C>(backend: "knative" | "keda", graph: DeploymentGraph, namespace: string, handlers: NodeHandlers<C>, ctx: (kube: KubeContext) => C): KubePlan {
+  const kube = new KubeContext(backend, graph, namespace);
+  visitGraph(graph, handlers, ctx(kube));
+  const errors = kube.diags.list("error");
+  if (errors.length > 0) throw new BackendError(backend, errors);
+  return kube.plan();
+}
+
+/** The plan in zeroscale's vocabulary (for the conformance suite and `zeroscale synth` summaries). */
+export function viewKubePlan(plan: KubePlan): PlanView {
+  const functions: Record<string, PlanView["functions"][string]> = {};
+  for (const f of plan.functions) {
+    functions[f.id] = {
+      ...f.scaling,
+      triggers: [...f.triggers].sort(),
+      resources: f.resources.map((k) => k.split("/").slice(-2).join("/")),
+    };
+  }
+  return { functions };
+}

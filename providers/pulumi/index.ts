@@ -1,0 +1,128 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { type App, synth } from "../../lib/index.js";
+import type { KedaBackend } from "../keda/index.js";
+import type { KnativeBackend } from "../knative/index.js";
+import type { KubePlan, KubeResource } from "../kubernetes/plan.js";
+
+/** A zeroscale component resource (the app, or one function). */
+export class ZeroscaleComponent extends pulumi.ComponentResource {
+  constructor(type: "zeroscale:index:App" | "zeroscale:index:ServerlessFunction", name: string, opts: pulumi.ComponentResourceOptions = {}) {
+    super(type, name, {}, opts);
+  }
+
+  /** Register the component's outputs (ends its registration). */
+  complete(outputs: pulumi.Inputs): void {
+    this.registerOutputs(outputs);
+  }
+}
+
+/** Options of {@link deploy}. */
+export interface DeployOptions {
+  /**
+   * Secret values to create, from Pulumi secrets: `{ "shop-db": { url: config.requireSecret("dbUrl") } }`
+   * creates a Kubernetes Secret "shop-db" whose values stay secret in state and outputs. Stores not
+   * listed here must already exist in the cluster.
+   * @default {}
+   */
+  readonly secrets?: Readonly<Record<string, Readonly<Record<string, pulumi.Input<string>>>>>;
+  /** The Kubernetes provider to use. @default the ambient provider */
+  readonly provider?: pulumi.ProviderResource;
+  /** Parent of the app's component. @default none */
+  readonly parent?: pulumi.Resource;
+}
+
+/** What {@link deploy} registered. */
+export interface Deployed {
+  /** The app's component (`zeroscale:index:App`). */
+  readonly app: ZeroscaleComponent;
+  /** One component per function (`zeroscale:index:ServerlessFunction`), by function id. */
+  readonly functions: Readonly<Record<string, ZeroscaleComponent>>;
+  /** Every engine resource, by plan key ("<apiVersion>/<kind>/<name>"). */
+  readonly resources: Readonly<Record<string, pulumi.CustomResource>>;
+  /** Secrets created from `options.secrets`, by store name. */
+  readonly secrets: Readonly<Record<string, k8s.core.v1.Secret>>;
+  /** URL of every HTTP trigger, by trigger id. */
+  readonly urls: Readonly<Record<string, pulumi.Output<string>>>;
+  /** The compiled plan the resources were made from. */
+  readonly plan: KubePlan;
+}
+
+/** Backends {@link deploy} can realise. */
+export type DeployableBackend = KnativeBackend | KedaBackend;
+
+/**
+ * Inside a Pulumi program: synthesize `app`, compile it with `backend`, and register the resources,
+ * each function's under one `zeroscale:index:ServerlessFunction` component. Call it after the
+ * Pulumi runtime is set up (in tests: after `pulumi.runtime.setMocks`).
+ */
+export function deploy(app: App, backend: DeployableBackend, options: DeployOptions = {}): Deployed {
+  const plan = backend.compile(synth(app));
+  for (const w of plan.warnings) pulumi.log.warn(`${w.code} ${w.path}: ${w.prop} ${w.problem}; ${w.fix}`);
+  return realiseKubePlan(plan, options);
+}
+
+/** Register a Kubernetes plan's resources (shared by the Knative and KEDA backends). */
+export function realiseKubePlan(plan: KubePlan, options: DeployOptions = {}): Deployed {
+  const appComponent = new ZeroscaleComponent("zeroscale:index:App", plan.app, options.parent ? { parent: options.parent } : {});
+  const base: pulumi.CustomResourceOptions = options.provider ? { provider: options.provider } : {};
+
+  const secrets: Record<string, k8s.core.v1.Secret> = {};
+  for (const store of Object.keys(options.secrets ?? {}).sort()) {
+    const values = (options.secrets ?? {})[store] as Record<string, pulumi.Input<string>>;
+    secrets[store] = new k8s.core.v1.Secret(
+      `${plan.app}-${store}`,
+      {
+        metadata: { name: store, namespace: plan.namespace, labels: { "app.kubernetes.io/part-of": plan.app, "app.kubernetes.io/managed-by": "zeroscale" } },
+        type: "Opaque",
+        stringData: pulumi.secret(values),
+      },
+      { ...base, parent: appComponent, additionalSecretOutputs: ["data", "stringData"] },
+    );
+  }
+
+  const byKey = new Map(plan.resources.map((r) => [r.key, r]));
+  const resources: Record<string, pulumi.CustomResource> = {};
+  const functions: Record<string, ZeroscaleComponent> = {};
+  const urls: Record<string, pulumi.Output<string>> = {};
+  for (const f of plan.functions) {
+    const component = new ZeroscaleComponent("zeroscale:index:ServerlessFunction", f.name, { parent: appComponent });
+    functions[f.id] = component;
+    for (const key of f.resources) {
+      const r = byKey.get(key) as KubeResource;
+      const dependsOn = [...r.dependsOn.map((k) => resources[k]).filter((x): x is pulumi.CustomResource => x !== undefined), ...secretDeps(r, secrets)];
+      resources[key] = register(r, { ...base, parent: component, dependsOn });
+    }
+    const fnUrls: Record<string, pulumi.Output<string>> = {};
+    for (const [trigger, url] of Object.entries(f.urls)) fnUrls[trigger] = urls[trigger] = pulumi.output(url);
+    component.complete({ urls: fnUrls });
+  }
+  appComponent.complete({ urls });
+  return { app: appComponent, functions, resources, secrets, urls, plan };
+}
+
+/** The created Secrets a resource's pods read. */
+function secretDeps(r: KubeResource, secrets: Record<string, k8s.core.v1.Secret>): k8s.core.v1.Secret[] {
+  if (Object.keys(secrets).length === 0) return [];
+  const text = JSON.stringify(r.manifest);
+  return Object.entries(secrets)
+    .filter(([store]) => text.includes(`"secretKeyRef":{"name":${JSON.stringify(store)}`) || text.includes(`"name":${JSON.stringify(store)},"key"`))
+    .map(([, s]) => s);
+}
+
+/** One plan resource -> the typed @pulumi/kubernetes class for core kinds, CustomResource for CRDs. */
+function register(r: KubeResource, opts: pulumi.CustomResourceOptions): pulumi.CustomResource {
+  const { apiVersion, kind, metadata, ...rest } = r.manifest;
+  const name = `${metadata.name}-${kind.toLowerCase()}`;
+  const spec = rest["spec"] as never;
+  switch (`${apiVersion}/${kind}`) {
+    case "apps/v1/Deployment":
+      return new k8s.apps.v1.Deployment(name, { metadata, spec }, opts);
+    case "v1/Service":
+      return new k8s.core.v1.Service(name, { metadata, spec }, opts);
+    case "batch/v1/CronJob":
+      return new k8s.batch.v1.CronJob(name, { metadata, spec }, opts);
+    default:
+      return new k8s.apiextensions.CustomResource(name, { apiVersion, kind, metadata, ...rest }, opts);
+  }
+}

@@ -1,0 +1,133 @@
+import { describe, expect, it } from "vitest";
+import { App, ServerlessFunction, synth } from "zeroscale";
+import { type KubeObject, type KubePlan, keda } from "zeroscale/providers/keda";
+import { buildOrdersApp } from "../examples/orders/app.js";
+import { validateManifest } from "./support/models.js";
+
+const IMAGE = "registry.example.com/shop/api:1.4.2";
+const compile = (app: App, opts: Parameters<typeof keda>[0] = {}) => keda({ namespace: "shop", ...opts }).compile(synth(app));
+const find = (plan: KubePlan, kind: string) => plan.resources.map((r) => r.manifest).find((m) => m.kind === kind) as KubeObject & { spec: any };
+const all = (plan: KubePlan, kind: string) => plan.resources.map((r) => r.manifest).filter((m) => m.kind === kind) as (KubeObject & { spec: any })[];
+
+describe("keda: ServerlessFunction -> Deployment + Service", () => {
+  const app = new App({ name: "shop" });
+  const api = new ServerlessFunction(app, "api", { image: IMAGE, port: 9000, concurrency: 80, secrets: { DB_URL: { secret: "shop-db", key: "url" } }, security: { readOnlyRootFilesystem: false } });
+  api.addTrigger("http", { http: { path: "/api" } });
+  const plan = compile(app);
+  const deployment = find(plan, "Deployment");
+
+  it("has the same container spec and security defaults as Knative, plus PORT", () => {
+    const c = deployment.spec.template.spec.containers[0];
+    expect(c.env).toEqual([
+      { name: "DB_URL", valueFrom: { secretKeyRef: { name: "shop-db", key: "url" } } },
+      { name: "PORT", value: "9000" },
+    ]);
+    expect(c.readinessProbe).toEqual({ httpGet: { path: "/", port: 9000 } });
+    expect(c.securityContext).toMatchObject({ runAsNonRoot: true, allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] }, readOnlyRootFilesystem: false });
+    expect(deployment.spec.replicas).toBeUndefined(); // the autoscaler owns replicas
+  });
+
+  it("shows a relaxation in the output", () => {
+    expect(deployment.metadata.annotations["zeroscale.dev/security-relaxed"]).toBe("readOnlyRootFilesystem");
+  });
+
+  it("exposes the pods through a ClusterIP Service on port 80", () => {
+    const svc = find(plan, "Service");
+    expect(svc.spec).toEqual({ type: "ClusterIP", selector: deployment.spec.selector.matchLabels, ports: [{ name: "http", port: 80, targetPort: 9000, protocol: "TCP" }] });
+  });
+
+  it("scales HTTP functions with the HTTP add-on, to zero", () => {
+    const hso = find(plan, "HTTPScaledObject");
+    expect(hso.spec).toEqual({
+      hosts: ["*"],
+      pathPrefixes: ["/api"],
+      scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: deployment.metadata.name, service: deployment.metadata.name, port: 80 },
+      replicas: { min: 0, max: 10 },
+      scaledownPeriod: 90,
+      scalingMetric: { concurrency: { targetValue: 56 } }, // 80 per instance x 70% utilization, as Knative aims
+    });
+    expect(all(plan, "ScaledObject")).toEqual([]);
+  });
+
+  it("validates every object", () => {
+    expect(plan.resources.map((r) => validateManifest(r.manifest))).toEqual(["model", "model", "schema"]);
+  });
+});
+
+describe("keda: queue consumers -> ScaledObject", () => {
+  const plan = compile(buildOrdersApp({ redisUrl: "redis://redis.data:6379" }), { imageRegistry: "registry.example.com/orders", pollingInterval: 15 });
+  const so = find(plan, "ScaledObject");
+
+  it("maps min, max, cooldown (idleTimeout), polling and the redis-streams scaler on queue length", () => {
+    expect(so.spec).toEqual({
+      scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: so.metadata.name },
+      pollingInterval: 15,
+      cooldownPeriod: 120,
+      minReplicaCount: 0,
+      maxReplicaCount: 20,
+      triggers: [{ type: "redis-streams", name: expect.stringMatching(/^orders-worker-orders-/), metadata: { address: "redis.data:6379", stream: "orders", consumerGroup: "workers", pendingEntriesCount: "10" } }],
+    });
+    expect(validateManifest(so)).toBe("model");
+  });
+
+  it("tells the consumer where its queue is (KEDA scales a consumer; it does not push)", () => {
+    const worker = all(plan, "Deployment").find((d) => d.metadata.name.startsWith("orders-worker"));
+    const env = worker?.spec.template.spec.containers[0].env as { name: string; value?: string }[];
+    expect(env.find((e) => e.name === "ZEROSCALE_QUEUE_0_URL")).toEqual({ name: "ZEROSCALE_QUEUE_0_URL", value: "redis://redis.data:6379" });
+    expect(JSON.parse(env.find((e) => e.name === "ZEROSCALE_QUEUES")?.value ?? "[]")).toEqual([
+      { trigger: "orders/worker/orders", broker: "redis", name: "orders", consumerGroup: "workers", batchSize: 1, urlEnv: "ZEROSCALE_QUEUE_0_URL" },
+    ]);
+  });
+
+  it("schedule -> a CronJob that POSTs a CloudEvent through the interceptor", () => {
+    const cron = find(plan, "CronJob");
+    expect(cron.spec).toMatchObject({ schedule: "0 3 * * *", timeZone: "UTC", concurrencyPolicy: "Forbid" });
+    const c = cron.spec.jobTemplate.spec.template.spec.containers[0];
+    expect(c.image).toBe("curlimages/curl:8.11.1");
+    expect(c.command[2]).toContain('-H "ce-specversion: 1.0"');
+    const env = Object.fromEntries((c.env as { name: string; value: string }[]).map((e) => [e.name, e.value]));
+    expect(env).toMatchObject({ TARGET_URL: "http://keda-add-ons-http-interceptor-proxy.keda:8080/orders", CE_DATA: '{"task":"reconcile"}', CONTENT_TYPE: "application/json" });
+    expect(env["TARGET_HOST"]).toMatch(/^orders-api-[0-9a-f]{8}\.shop\.svc\.cluster\.local$/);
+    const hso = find(plan, "HTTPScaledObject");
+    expect(hso.spec.hosts).toContain(env["TARGET_HOST"]); // the interceptor routes the event to this function
+    expect(validateManifest(cron)).toBe("model");
+  });
+
+  it("validates every object", () => {
+    for (const r of plan.resources) validateManifest(r.manifest);
+  });
+});
+
+describe("keda: scalers, secrets and advanced settings", () => {
+  const app = new App({ name: "shop" });
+  const q = new ServerlessFunction(app, "q", { image: IMAGE });
+  q.addTrigger("rabbit", { queue: { broker: "rabbitmq", connection: { secret: "mq", key: "uri" }, name: "jobs" } });
+  q.addTrigger("kafka", { queue: { broker: "kafka", connection: "k0:9092,k1:9092", name: "events", consumerGroup: "g" } });
+  q.addScalingPolicy({ maxInstances: 30, metric: { queueLength: 20 }, scaleDownDelay: "1m", schedule: [{ start: "0 8 * * 1-5", end: "0 18 * * 1-5", minInstances: 2, timezone: "Europe/Berlin" }] });
+  const plan = compile(app, { fallback: { failureThreshold: 3, replicas: 2 }, initialCooldownPeriod: 60 });
+  const so = find(plan, "ScaledObject");
+
+  it("uses a TriggerAuthentication for a secret connection, never the value", () => {
+    expect(find(plan, "TriggerAuthentication").spec).toEqual({ secretTargetRef: [{ parameter: "host", name: "mq", key: "uri" }] });
+    expect(so.spec.triggers[1]).toMatchObject({ type: "rabbitmq", metadata: { queueName: "jobs", mode: "QueueLength", value: "20" }, authenticationRef: { name: expect.stringMatching(/-auth$/) } });
+  });
+
+  it("maps kafka lag, cron baselines, scale-down delay, fallback and initial cooldown", () => {
+    expect(so.spec.triggers[0]).toMatchObject({ type: "kafka", metadata: { bootstrapServers: "k0:9092,k1:9092", topic: "events", consumerGroup: "g", lagThreshold: "20" } });
+    expect(so.spec.triggers[2]).toEqual({ type: "cron", name: "baseline-0", metadata: { timezone: "Europe/Berlin", start: "0 8 * * 1-5", end: "0 18 * * 1-5", desiredReplicas: "2" } });
+    expect(so.spec.advanced).toEqual({ horizontalPodAutoscalerConfig: { behavior: { scaleDown: { stabilizationWindowSeconds: 60 } } } });
+    expect(so.spec.fallback).toEqual({ failureThreshold: 3, replicas: 2 });
+    expect(so.spec.initialCooldownPeriod).toBe(60);
+    for (const r of plan.resources) validateManifest(r.manifest);
+  });
+
+  it("cpu on a consumer: a cpu scaler and minReplicaCount 1, with a warning", () => {
+    const app2 = new App({ name: "shop" });
+    const fn = new ServerlessFunction(app2, "fn", { image: IMAGE });
+    fn.addScalingPolicy({ metric: { cpu: 60 } });
+    const p = compile(app2);
+    expect(find(p, "ScaledObject").spec).toMatchObject({ minReplicaCount: 1, triggers: [{ type: "cpu", metricType: "Utilization", metadata: { value: "60" } }] });
+    expect(find(p, "ScaledObject").spec.cooldownPeriod).toBeUndefined();
+    expect(p.warnings.map((w) => w.code)).toEqual(["ZS-KEDA-RESOURCE-ZERO"]);
+  });
+});
