@@ -12,6 +12,7 @@ export default defineConfig({
       { find: /^zeroscale\/testing$/, replacement: here("./lib/testing/index.ts") },
       { find: /^zeroscale\/providers\/([a-z]+)$/, replacement: here("./providers/$1/index.ts") },
       { find: /^zeroscale\/pulumi$/, replacement: here("./providers/pulumi/index.ts") },
+      { find: /^zeroscale\/runtime$/, replacement: here("./runtime/index.ts") },
     ],
   },
   test: {

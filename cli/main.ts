@@ -8,6 +8,7 @@ import { synth } from "../lib/synth.js";
 import { formatDiagnostic, ValidationError } from "../lib/validation/diagnostic.js";
 import { type ArtifactFile, BackendError } from "../lib/backend.js";
 import { cliBackends } from "./backends.js";
+import type { DevOptions } from "./dev.js";
 import { CliError, loadApp } from "./load.js";
 
 /** Serialize a graph exactly as `synth` writes it (stable: same graph, same bytes). */
@@ -93,6 +94,21 @@ export function createCli(): Command {
         await writeFile(opts.out, text);
         console.log(`wrote ${opts.out}`);
       } else process.stdout.write(text);
+    });
+
+  cli
+    .command("dev")
+    .description("run the app on this machine: gateway on localhost, functions scaled from zero by load and back")
+    .argument("<app>", "the program (.ts or .js) exporting the App")
+    .option("-p, --port <port>", "route port on 127.0.0.1", "3000")
+    .option("--admin-port <port>", "admin port on 127.0.0.1 (metrics, status, events); 0 = any", "0")
+    .addOption(new Option("--runtime <runtime>", "instance driver (default: docker when an engine is reachable, else process)").choices(["docker", "process"]))
+    .option("--secrets <file>", 'JSON file of secret values for dev: { "<store>": { "<key>": "<value>" } }')
+    .option("--grace <seconds>", "scale-to-zero grace period (Knative's default is 30)", "30")
+    .option("--log-level <level>", "pino log level", "info")
+    .action(async (program: string, opts: DevOptions) => {
+      const { dev } = await import("./dev.js"); // the runtime loads only for `dev`
+      await dev(program, opts);
     });
 
   return cli;

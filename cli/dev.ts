@@ -1,0 +1,112 @@
+import { readFileSync } from "node:fs";
+import { dirname } from "node:path";
+import { pino } from "pino";
+import { synth } from "../lib/synth.js";
+import { DockerDriver } from "../runtime/drivers/docker.js";
+import { ProcessDriver } from "../runtime/drivers/process.js";
+import type { Driver } from "../runtime/drivers/types.js";
+import { type FunctionStatus, Gateway } from "../runtime/gateway/gateway.js";
+import type { ScaleDecision } from "../runtime/kpa/scaler.js";
+import { CliError, loadApp } from "./load.js";
+
+/** Options of `zeroscale dev`. */
+export interface DevOptions {
+  readonly port: string;
+  readonly adminPort: string;
+  readonly runtime?: "docker" | "process";
+  readonly secrets?: string;
+  readonly grace: string;
+  readonly logLevel: string;
+}
+
+/** `zeroscale dev <app>`: stand the app up on this machine until Ctrl-C. */
+export async function dev(program: string, opts: DevOptions): Promise<void> {
+  const { app, file } = await loadApp(program);
+  const graph = synth(app);
+  const baseDir = dirname(file);
+  const interactive = process.stdout.isTTY === true;
+  const logger = pino({ level: opts.logLevel }, pino.destination(interactive ? 2 : 1));
+  const fnLog = (fn: string, stream: "stdout" | "stderr", line: string) => logger.info({ fn, stream }, line);
+  const runtime = opts.runtime ?? ((await DockerDriver.reachable()) ? "docker" : "process");
+  const driver: Driver = runtime === "docker" ? new DockerDriver({ baseDir, log: fnLog }) : new ProcessDriver(baseDir, fnLog);
+  if (runtime === "docker" && !(await DockerDriver.reachable())) throw new CliError("--runtime docker: no Docker engine answers; start one (dockerd) or use --runtime process");
+  const secrets = opts.secrets ? (JSON.parse(readFileSync(opts.secrets, "utf8")) as Record<string, Record<string, string>>) : {};
+  const gateway = new Gateway(graph, {
+    driver,
+    port: Number(opts.port),
+    adminPort: Number(opts.adminPort),
+    scaleToZeroGracePeriodSeconds: Number(opts.grace),
+    secrets,
+    logger,
+  });
+  try {
+    await gateway.start();
+  } catch (e) {
+    await gateway.stop().catch(() => undefined);
+    throw new CliError(String((e as Error).message));
+  }
+  const header = [`zeroscale dev: ${graph.app.name} on ${runtime === "docker" ? "Docker" : "processes"} (Ctrl-C stops everything)`];
+  for (const r of gateway.routes) header.push(`  ${gateway.url}${r.path}  ${r.methods.length ? r.methods.join(",") : "*"}${r.host ? ` host ${r.host}` : ""} -> ${r.fn}`);
+  header.push(`  admin: ${gateway.adminUrl}/status  /metrics  /events`);
+  const view = new LiveView(header, interactive);
+  gateway.on("decision", (d: ScaleDecision) => view.decision(d));
+  const timer = setInterval(() => view.render(gateway.status()), 500);
+  view.render(gateway.status());
+  await new Promise<void>((resolve) => {
+    const stop = () => {
+      process.off("SIGINT", stop);
+      process.off("SIGTERM", stop);
+      resolve();
+    };
+    process.on("SIGINT", stop);
+    process.on("SIGTERM", stop);
+  });
+  clearInterval(timer);
+  view.say("stopping: draining requests and removing instances...");
+  await gateway.stop();
+  view.say("stopped.");
+}
+
+/** The terminal view: a table redrawn in place on a TTY, one line per scaling decision otherwise. */
+class LiveView {
+  private readonly decisions: string[] = [];
+  private printedHeader = false;
+
+  constructor(
+    private readonly header: string[],
+    private readonly tty: boolean,
+  ) {}
+
+  decision(d: ScaleDecision): void {
+    const line = `${new Date().toISOString().slice(11, 19)} ${d.function} -> ${d.desired} (${d.reason})`;
+    this.decisions.push(line);
+    if (this.decisions.length > 8) this.decisions.shift();
+    if (!this.tty) console.log(line);
+  }
+
+  say(text: string): void {
+    console.log(text);
+  }
+
+  render(status: FunctionStatus[]): void {
+    if (!this.tty) {
+      if (!this.printedHeader) console.log(this.header.join("\n"));
+      this.printedHeader = true;
+      return;
+    }
+    const rows = status.map((f) => {
+      const i = f.instances;
+      return `  ${f.id.padEnd(28)} ${String(i.ready).padStart(5)} ${String(i.starting).padStart(8)} ${String(i.draining).padStart(8)} ${String(f.inflight).padStart(9)} ${String(f.buffered).padStart(8)}  ${f.last ? `${f.last.desired}: ${f.last.reason}` : "-"}`;
+    });
+    const out = [
+      ...this.header,
+      "",
+      `  ${"function".padEnd(28)} ${"ready".padStart(5)} ${"starting".padStart(8)} ${"draining".padStart(8)} ${"in-flight".padStart(9)} ${"buffered".padStart(8)}  last decision`,
+      ...rows,
+      "",
+      "  recent scaling decisions:",
+      ...this.decisions.map((d) => `    ${d}`),
+    ];
+    process.stdout.write(`\x1b[H\x1b[2J${out.join("\n")}\n`);
+  }
+}

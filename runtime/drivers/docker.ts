@@ -1,0 +1,229 @@
+import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { chmodSync, copyFileSync, existsSync, mkdtempSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, relative, resolve } from "node:path";
+import Docker from "dockerode";
+import { type FunctionNode, parseQuantityValue } from "../../lib/index.js";
+import { moduleType, packageRoot, runnerPath } from "./paths.js";
+import type { LogSink } from "./process.js";
+import { type Driver, DriverError, type Instance, type InstanceSpec } from "./types.js";
+
+/** Options of the {@link DockerDriver}. */
+export interface DockerDriverOptions {
+  /** Folder that `build.context` and `code.path` are relative to (the program's folder). */
+  readonly baseDir: string;
+  /** The engine. @default the local socket (/var/run/docker.sock or DOCKER_HOST) */
+  readonly docker?: Docker;
+  /** Image `code` functions run in (node at /usr/bin/node). Built from this machine's node when missing. @default "zeroscale/node:20" */
+  readonly baseImage?: string;
+  /** Where instance output goes. */
+  readonly log?: LogSink;
+}
+
+/** Labels every container carries, so a restarted gateway finds and removes its own. */
+export const LABEL_APP = "zeroscale.dev/app";
+export const LABEL_FUNCTION = "zeroscale.dev/function";
+
+/**
+ * Instances as containers on a Docker engine (dockerode): host networking, listening on the port
+ * the gateway assigns through $PORT on 127.0.0.1; `image` functions run as given, `build` functions
+ * are built by the engine, `code` functions run the zeroscale runner in a local node image.
+ */
+export class DockerDriver implements Driver {
+  readonly kind = "docker" as const;
+  readonly docker: Docker;
+  private readonly baseImage: string;
+  private readonly images = new Map<string, string>();
+  private runnerDir: string | undefined;
+
+  constructor(private readonly o: DockerDriverOptions) {
+    this.docker = o.docker ?? new Docker();
+    this.baseImage = o.baseImage ?? "zeroscale/node:20";
+  }
+
+  /** True when a Docker engine answers within `timeoutMs`. */
+  static async reachable(docker: Docker = new Docker(), timeoutMs = 1500): Promise<boolean> {
+    try {
+      await Promise.race([docker.ping(), new Promise((_, reject) => setTimeout(() => reject(new Error("timeout")), timeoutMs))]);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  async prepare(fn: FunctionNode): Promise<void> {
+    const src = fn.source;
+    if (src.type === "image") {
+      if (!(await this.hasImage(src.image))) {
+        try {
+          await this.pull(src.image);
+        } catch (e) {
+          throw new DriverError(`${fn.id}: image ${src.image} is not on this Docker engine and could not be pulled (${(e as Error).message.split("\n")[0]}); build or load it first (docker build / docker load)`);
+        }
+      }
+      this.images.set(fn.id, src.image);
+    } else if (src.type === "code") {
+      await this.ensureBaseImage();
+      this.images.set(fn.id, this.baseImage);
+      this.prepareRunner();
+    } else {
+      const tag = `zeroscale-local/${fn.name}:dev`;
+      await this.build(fn, resolve(this.o.baseDir, src.context), src.dockerfile, src.args, tag);
+      this.images.set(fn.id, tag);
+    }
+  }
+
+  async start(spec: InstanceSpec): Promise<Instance> {
+    const fn = spec.fn;
+    const image = this.images.get(fn.id);
+    if (!image) throw new DriverError(`${fn.id}: prepare() was not called`);
+    const env: Record<string, string> = { ...spec.env, PORT: String(spec.port), ZEROSCALE_HOST: "127.0.0.1" };
+    const binds: string[] = [];
+    let cmd: string[] | undefined = fn.args ? [...fn.args] : undefined;
+    let entrypoint: string[] | undefined = fn.command ? [...fn.command] : undefined;
+    if (fn.source.type === "code") {
+      const codeDir = resolve(this.o.baseDir, fn.source.path);
+      const pkg = join(this.runnerDir as string, `app-${moduleType(join(codeDir, fn.source.file))}.json`);
+      binds.push(`${codeDir}:/app/code:ro`, `${pkg}:/app/package.json:ro`, `${this.runnerDir}:/zeroscale/runner:ro`);
+      env["ZEROSCALE_HANDLER"] = `/app/code/${fn.source.file}`;
+      env["ZEROSCALE_EXPORT"] = fn.source.export;
+      entrypoint = ["/usr/bin/node"];
+      cmd = ["/zeroscale/runner/serve.js"];
+    }
+    const s = fn.security;
+    const container = await this.docker.createContainer({
+      name: `zs-${fn.name}-${randomBytes(3).toString("hex")}`,
+      Image: image,
+      Env: Object.entries(env).map(([k, v]) => `${k}=${v}`),
+      ...(entrypoint ? { Entrypoint: entrypoint } : {}),
+      ...(cmd ? { Cmd: cmd } : {}),
+      ...(s.runAsUser !== null ? { User: String(s.runAsUser) } : {}),
+      Labels: { [LABEL_APP]: spec.app, [LABEL_FUNCTION]: fn.id },
+      HostConfig: {
+        NetworkMode: "host",
+        Init: true,
+        Binds: binds,
+        Memory: Math.round(parseQuantityValue(fn.memory) ?? 256 * 2 ** 20),
+        NanoCpus: Math.round((parseQuantityValue(fn.cpu) ?? 0.25) * 1e9),
+        ReadonlyRootfs: s.readOnlyRootFilesystem,
+        Tmpfs: { "/tmp": "rw,size=64m" },
+        CapDrop: ["ALL"],
+        SecurityOpt: s.allowPrivilegeEscalation ? [] : ["no-new-privileges"],
+      },
+    });
+    const exited = container.wait({ condition: "next-exit" }).then(
+      () => undefined,
+      () => undefined,
+    );
+    await container.start();
+    this.follow(container, fn.id);
+    return {
+      id: container.id.slice(0, 12),
+      port: spec.port,
+      exited,
+      async stop(graceMs: number) {
+        await container.stop({ t: Math.max(1, Math.ceil(graceMs / 1000)) }).catch(() => undefined);
+        await container.remove({ force: true }).catch(() => undefined);
+      },
+    };
+  }
+
+  async cleanup(app: string): Promise<number> {
+    const list = await this.docker.listContainers({ all: true, filters: { label: [`${LABEL_APP}=${app}`] } });
+    await Promise.all(list.map((c) => this.docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined)));
+    return list.length;
+  }
+
+  private follow(container: Docker.Container, fnId: string): void {
+    const log = this.o.log;
+    if (!log) return;
+    void container.logs({ follow: true, stdout: true, stderr: true }).then((stream) => {
+      const sink = (name: "stdout" | "stderr") => {
+        let buf = "";
+        return {
+          write(chunk: Buffer) {
+            buf += chunk.toString("utf8");
+            let nl: number;
+            while ((nl = buf.indexOf("\n")) >= 0) {
+              log(fnId, name, buf.slice(0, nl));
+              buf = buf.slice(nl + 1);
+            }
+            return true;
+          },
+        };
+      };
+      this.docker.modem.demuxStream(stream, sink("stdout") as never, sink("stderr") as never);
+    }, () => undefined);
+  }
+
+  private async hasImage(name: string): Promise<boolean> {
+    try {
+      await this.docker.getImage(name).inspect();
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  private pull(name: string): Promise<void> {
+    return new Promise((resolvePull, reject) => {
+      this.docker.pull(name, (err: Error | null, stream: NodeJS.ReadableStream) => {
+        if (err) return reject(err);
+        this.docker.modem.followProgress(stream, (e: Error | null) => (e ? reject(e) : resolvePull()));
+      });
+    });
+  }
+
+  private async ensureBaseImage(): Promise<void> {
+    if (await this.hasImage(this.baseImage)) return;
+    const script = join(packageRoot(), "scripts/make-node-image.sh");
+    await new Promise<void>((ok, fail) => {
+      const p = spawn("bash", [script, this.baseImage], { stdio: ["ignore", "ignore", "pipe"] });
+      let err = "";
+      p.stderr.on("data", (c: Buffer) => (err += c.toString()));
+      p.on("exit", (code) => (code === 0 ? ok() : fail(new DriverError(`building the base image ${this.baseImage} failed: ${err.trim().split("\n").pop()}`))));
+      p.on("error", (e) => fail(new DriverError(`building the base image ${this.baseImage} failed: ${e.message}`)));
+    });
+  }
+
+  /** A folder with the runner and package.json files telling node how to read /app/code. */
+  private prepareRunner(): void {
+    if (this.runnerDir) return;
+    const dir = mkdtempSync(join(tmpdir(), "zeroscale-runner-"));
+    chmodSync(dir, 0o755); // readable by the non-root user the container runs as
+    copyFileSync(runnerPath(), join(dir, "serve.js"));
+    writeFileSync(join(dir, "package.json"), '{"type":"module"}\n');
+    writeFileSync(join(dir, "app-module.json"), '{"type":"module"}\n');
+    writeFileSync(join(dir, "app-commonjs.json"), '{"type":"commonjs"}\n');
+    this.runnerDir = dir;
+  }
+
+  private async build(fn: FunctionNode, context: string, dockerfile: string, args: Readonly<Record<string, string>>, tag: string): Promise<void> {
+    if (!existsSync(join(context, dockerfile))) throw new DriverError(`${fn.id}: ${join(context, dockerfile)} does not exist`);
+    const stream = await this.docker.buildImage({ context, src: listFiles(context) }, { t: tag, dockerfile, buildargs: { ...args }, rm: true });
+    const lines: string[] = [];
+    await new Promise<void>((ok, fail) => {
+      this.docker.modem.followProgress(
+        stream,
+        (err: Error | null, out: { error?: string }[]) => {
+          const failed = err?.message ?? out.find((o) => o.error)?.error;
+          if (failed) fail(new DriverError(`${fn.id}: docker build of ${context} failed: ${failed.trim()}\n${lines.slice(-5).join("")}`));
+          else ok();
+        },
+        (e: { stream?: string }) => e.stream && lines.push(e.stream),
+      );
+    });
+  }
+}
+
+function listFiles(root: string, dir = root, out: string[] = []): string[] {
+  for (const name of readdirSync(dir)) {
+    if (name === "node_modules" || name === ".git") continue;
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) listFiles(root, p, out);
+    else out.push(relative(root, p));
+  }
+  return out;
+}
+

@@ -1,0 +1,38 @@
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+/** The zeroscale package root (the folder of its package.json). */
+export function packageRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const pkg = join(dir, "package.json");
+    if (existsSync(pkg) && (JSON.parse(readFileSync(pkg, "utf8")) as { name?: string }).name === "zeroscale") return dir;
+    const up = dirname(dir);
+    if (up === dir) throw new Error("cannot find the zeroscale package root");
+    dir = up;
+  }
+}
+
+/** The compiled runner (dist/runtime/runner/serve.js); built by `npm run build`. */
+export function runnerPath(): string {
+  const sibling = fileURLToPath(new URL("../runner/serve.js", import.meta.url));
+  if (existsSync(sibling)) return sibling;
+  const built = join(packageRoot(), "dist/runtime/runner/serve.js");
+  if (existsSync(built)) return built;
+  throw new Error("the zeroscale runner is not built: run `npm run build`");
+}
+
+/** "module" or "commonjs": how Node reads `.js` files at `file` (the nearest package.json's type). */
+export function moduleType(file: string): "module" | "commonjs" {
+  if (file.endsWith(".mjs")) return "module";
+  if (file.endsWith(".cjs")) return "commonjs";
+  let dir = dirname(resolve(file));
+  for (;;) {
+    const pkg = join(dir, "package.json");
+    if (existsSync(pkg)) return (JSON.parse(readFileSync(pkg, "utf8")) as { type?: string }).type === "module" ? "module" : "commonjs";
+    const up = dirname(dir);
+    if (up === dir) return "commonjs";
+    dir = up;
+  }
+}

@@ -1,0 +1,36 @@
+import type { FunctionNode } from "../../lib/index.js";
+
+/** What a driver needs to start one instance of a function. */
+export interface InstanceSpec {
+  readonly app: string;
+  readonly fn: FunctionNode;
+  /** Port the instance must listen on, on 127.0.0.1. */
+  readonly port: number;
+  /** Environment for the instance: the function's env, resolved secrets, PORT. */
+  readonly env: Readonly<Record<string, string>>;
+}
+
+/** A running (or starting) instance. */
+export interface Instance {
+  readonly id: string;
+  readonly port: number;
+  /** Settles when the instance has exited, for whatever reason. */
+  readonly exited: Promise<void>;
+  /** Stop it: SIGTERM, then kill after `graceMs`; removes what it made (containers). */
+  stop(graceMs: number): Promise<void>;
+}
+
+/** Runs instances: as child processes, or as containers. Both pass test/drivers.test.ts. */
+export interface Driver {
+  readonly kind: "process" | "docker";
+  /** Make a function runnable (build images); throws a DriverError saying what to install or fix. */
+  prepare(fn: FunctionNode): Promise<void>;
+  start(spec: InstanceSpec): Promise<Instance>;
+  /** Remove anything a previous run of this app left behind. */
+  cleanup(app: string): Promise<number>;
+}
+
+/** A driver cannot run a function; the message says what to do. */
+export class DriverError extends Error {
+  override readonly name = "DriverError";
+}

@@ -1,0 +1,45 @@
+import { createServer, type Server } from "node:http";
+import type { Gateway } from "./gateway.js";
+
+/**
+ * The admin listener, on 127.0.0.1 only and never on the route port:
+ *   GET /metrics   Prometheus text (prom-client)
+ *   GET /status    per-function instances, in-flight, buffered, last decision (JSON)
+ *   GET /events    scaling decisions and instance changes as Server-Sent Events
+ *   GET /healthz   200 while the gateway runs
+ */
+export function startAdmin(gateway: Gateway, port: number): Promise<Server> {
+  const server = createServer((req, res) => {
+    const path = (req.url ?? "/").split("?")[0];
+    if (path === "/metrics") {
+      void gateway.metrics.registry.metrics().then((text) => {
+        res.writeHead(200, { "content-type": gateway.metrics.registry.contentType });
+        res.end(text);
+      });
+    } else if (path === "/status") {
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end(`${JSON.stringify({ app: gateway.graph.app.name, url: gateway.url, functions: gateway.status() }, null, 2)}\n`);
+    } else if (path === "/events") {
+      res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache", connection: "keep-alive" });
+      const send = (type: string) => (data: unknown) => res.write(`event: ${type}\ndata: ${JSON.stringify(data)}\n\n`);
+      const onDecision = send("decision");
+      const onInstance = send("instance");
+      gateway.on("decision", onDecision);
+      gateway.on("instance", onInstance);
+      req.on("close", () => {
+        gateway.off("decision", onDecision);
+        gateway.off("instance", onInstance);
+      });
+    } else if (path === "/healthz") {
+      res.writeHead(200, { "content-type": "text/plain" });
+      res.end("ok\n");
+    } else {
+      res.writeHead(404, { "content-type": "application/json" });
+      res.end(`${JSON.stringify({ error: `no admin endpoint ${path}`, endpoints: ["/metrics", "/status", "/events", "/healthz"] })}\n`);
+    }
+  });
+  return new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, "127.0.0.1", () => resolve(server));
+  });
+}

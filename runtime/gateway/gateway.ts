@@ -1,0 +1,396 @@
+import { EventEmitter } from "node:events";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { performance } from "node:perf_hooks";
+import type { Agent } from "node:http";
+import { pino, type Logger } from "pino";
+import type { DeploymentGraph, FunctionNode, ScalingPolicyNode, TriggerNode } from "../../lib/index.js";
+import type { Driver } from "../drivers/types.js";
+import { FunctionScaler, type ScaleDecision } from "../kpa/scaler.js";
+import { MetricWindow } from "./metric-window.js";
+import { GatewayMetrics } from "./observability.js";
+import { ActivationError, FunctionPool, type PoolEvent } from "./pool.js";
+import { createAgent, forward } from "./proxy.js";
+import { Router } from "./router.js";
+import { type Deliver, Scheduler } from "./schedules.js";
+import { startAdmin } from "./admin.js";
+import { startConnectors, type Connector } from "../connectors/index.js";
+
+/** Options of a {@link Gateway}. */
+export interface GatewayOptions {
+  /** Runs the instances. */
+  readonly driver: Driver;
+  /** Public route port on 127.0.0.1 (0 = any free port). @default 3000 */
+  readonly port?: number;
+  /** Admin port (metrics, status, events) on 127.0.0.1 (0 = any free port). @default 0 */
+  readonly adminPort?: number;
+  /** Requests held per function while no instance has a free slot. @default 1000 */
+  readonly bufferSize?: number;
+  /** Longest a request waits for an instance, ms. @default 30000 */
+  readonly waitTimeoutMs?: number;
+  /** Longest an instance may take to pass readiness, ms. @default 60000 */
+  readonly startTimeoutMs?: number;
+  /** Largest request body, bytes (413 above). @default 10 MiB */
+  readonly maxBodyBytes?: number;
+  /** Largest request header block, bytes (431 above). @default 16 KiB */
+  readonly maxHeaderBytes?: number;
+  /** Knative's scale-to-zero-grace-period, seconds. @default 30 */
+  readonly scaleToZeroGracePeriodSeconds?: number;
+  /** Secret values for dev, by store and key (never logged). @default {} */
+  readonly secrets?: Readonly<Record<string, Readonly<Record<string, string>>>>;
+  /** Structured logger. @default pino at "info" on stderr */
+  readonly logger?: Logger;
+}
+
+/** A function as the gateway runs it. */
+interface Fn {
+  readonly node: FunctionNode;
+  readonly policy: ScalingPolicyNode;
+  readonly pool: FunctionPool;
+  readonly scaler: FunctionScaler;
+  readonly window: MetricWindow;
+  readonly agent: Agent;
+  /** A queue backlog source when the policy scales on queueLength. */
+  backlog?: () => number;
+  last?: ScaleDecision;
+}
+
+/** What `status()` reports per function. */
+export interface FunctionStatus {
+  readonly id: string;
+  readonly name: string;
+  readonly instances: { starting: number; ready: number; draining: number };
+  readonly inflight: number;
+  readonly buffered: number;
+  readonly desired: number;
+  readonly last: ScaleDecision | null;
+}
+
+/**
+ * The zeroscale gateway: routes HTTP triggers on one port, holds requests for functions at zero
+ * while an instance starts (the activator), balances least-in-flight within each function's
+ * concurrency limit, scales with Knative's KPA, and takes idle functions to zero. Fires schedules and
+ * consumes queues as CloudEvents. Events: "decision" (ScaleDecision), "instance" (PoolEvent).
+ */
+export class Gateway extends EventEmitter {
+  readonly metrics = new GatewayMetrics();
+  readonly log: Logger;
+  private readonly fns = new Map<string, Fn>();
+  private readonly router: Router;
+  private server: Server | undefined;
+  private admin: Server | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private scheduler: Scheduler | undefined;
+  private connectors: Connector[] = [];
+  private readonly t0 = performance.now();
+  private seconds = 0;
+
+  constructor(
+    readonly graph: DeploymentGraph,
+    private readonly options: GatewayOptions,
+  ) {
+    super();
+    this.log = options.logger ?? pino({ level: "info" }, pino.destination(2));
+    this.router = new Router(graph);
+  }
+
+  /** Seconds since the gateway was created. */
+  now(): number {
+    return (performance.now() - this.t0) / 1000;
+  }
+
+  /** The public URL, once started. */
+  get url(): string {
+    return `http://127.0.0.1:${(this.server?.address() as AddressInfo).port}`;
+  }
+  /** The admin URL, once started. */
+  get adminUrl(): string {
+    return `http://127.0.0.1:${(this.admin?.address() as AddressInfo).port}`;
+  }
+  get routes() {
+    return this.router.routes;
+  }
+
+  /** Prepare every function (fails with what to install), then listen, schedule and consume. */
+  async start(): Promise<void> {
+    const driver = this.options.driver;
+    const removed = await driver.cleanup(this.graph.app.name);
+    if (removed > 0) this.log.info({ removed }, "removed instances left by an earlier run");
+    const policies = new Map<string, ScalingPolicyNode>();
+    for (const n of this.graph.nodes) if (n.kind === "scalingPolicy") policies.set(n.target, n);
+    for (const n of this.graph.nodes) {
+      if (n.kind !== "function") continue;
+      await driver.prepare(n);
+      this.addFunction(n, policies.get(n.id) as ScalingPolicyNode);
+    }
+    await this.listen();
+    this.admin = await startAdmin(this, this.options.adminPort ?? 0);
+    const triggers = this.graph.nodes.filter((n): n is TriggerNode => n.kind === "trigger");
+    this.scheduler = new Scheduler(this.graph.app.name, this.deliver);
+    this.scheduler.start(triggers);
+    this.connectors = await startConnectors(this.graph.app.name, triggers, this.deliver, this.log, (id) => {
+      const f = this.fns.get(id);
+      return f ? f.policy.maxInstances * f.node.concurrency : 1;
+    });
+    for (const c of this.connectors) {
+      const fn = this.fns.get(c.target);
+      if (fn && fn.policy.metric.type === "queueLength") {
+        const previous = fn.backlog;
+        fn.backlog = () => (previous?.() ?? 0) + c.backlog();
+      }
+    }
+    for (const fn of this.fns.values()) {
+      const initial = fn.scaler.initialInstances;
+      if (initial > 0) {
+        fn.scaler.activated(this.now());
+        fn.pool.scaleTo(initial);
+      }
+    }
+    this.timer = setInterval(() => this.everySecond(), 1000);
+    this.timer.unref();
+    this.log.info({ url: this.url, admin: this.adminUrl, functions: this.fns.size }, "gateway started");
+  }
+
+  /** Stop schedules, connectors and listeners; drain and stop every instance. */
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.scheduler?.stop();
+    await Promise.all(this.connectors.map((c) => c.stop()));
+    await new Promise<void>((r) => (this.server ? this.server.close(() => r()) : r()));
+    this.server?.closeAllConnections();
+    await Promise.all([...this.fns.values()].map((f) => f.pool.close()));
+    for (const f of this.fns.values()) f.agent.destroy();
+    await new Promise<void>((r) => (this.admin ? this.admin.close(() => r()) : r()));
+    this.admin?.closeAllConnections();
+  }
+
+  /** Per-function state, for the admin endpoint and the live view. */
+  status(): FunctionStatus[] {
+    return [...this.fns.values()].map((f) => ({
+      id: f.node.id,
+      name: f.node.name,
+      instances: f.pool.counts(),
+      inflight: f.pool.inflight,
+      buffered: f.pool.buffered,
+      desired: f.last?.desired ?? f.pool.active,
+      last: f.last ?? null,
+    }));
+  }
+
+  /** Deliver an event (schedule, queue message) to a function, waking it if needed; resolves with the status code. */
+  readonly deliver: Deliver = async (fnId, trigger, event) => {
+    const fn = this.fns.get(fnId);
+    if (!fn) return 404;
+    let inst;
+    try {
+      inst = await fn.pool.acquire();
+    } catch (e) {
+      this.metrics.deliveries.inc({ trigger, outcome: "no-instance" });
+      this.log.warn({ trigger, fn: fnId, err: (e as Error).message }, "event not delivered");
+      return (e as ActivationError).status ?? 503;
+    }
+    try {
+      const res = await forward(fn.agent, inst.port, { method: "POST", path: "/", headers: event.headers, body: event.body }, fn.node.timeoutSeconds * 1000, {});
+      res.resume();
+      await new Promise((r) => res.on("end", r));
+      const code = res.statusCode ?? 0;
+      this.metrics.deliveries.inc({ trigger, outcome: code >= 200 && code < 300 ? "ok" : "failed" });
+      return code;
+    } catch (e) {
+      this.metrics.deliveries.inc({ trigger, outcome: "failed" });
+      this.log.warn({ trigger, fn: fnId, err: (e as Error).message }, "event delivery failed");
+      return 502;
+    } finally {
+      fn.pool.release(inst);
+    }
+  };
+
+  private addFunction(node: FunctionNode, policy: ScalingPolicyNode): void {
+    const scaler = new FunctionScaler(node, policy, { gracePeriodSeconds: this.options.scaleToZeroGracePeriodSeconds ?? 30 }, this.now());
+    const pool = new FunctionPool(node, this.options.driver, {
+      app: this.graph.app.name,
+      bufferSize: this.options.bufferSize ?? 1000,
+      waitTimeoutMs: this.options.waitTimeoutMs ?? 30_000,
+      startTimeoutMs: this.options.startTimeoutMs ?? 60_000,
+      allocatePort: freePort,
+      env: this.instanceEnv(node),
+      onEvent: (e) => this.onPoolEvent(e),
+    });
+    const fn: Fn = { node, policy, pool, scaler, window: new MetricWindow(Math.max(policy.stableWindowSeconds, 6)), agent: createAgent(node.concurrency) };
+    pool.onActivate = () => {
+      scaler.activated(this.now());
+      pool.scaleTo(Math.max(1, Math.min(policy.maxInstances, pool.active + 1)));
+      this.log.info({ fn: node.id }, "activating from zero");
+    };
+    this.fns.set(node.id, fn);
+  }
+
+  private instanceEnv(node: FunctionNode): Record<string, string> {
+    const env: Record<string, string> = { ...node.env };
+    for (const [name, ref] of Object.entries(node.secrets)) {
+      const value = this.options.secrets?.[ref.secret]?.[ref.key];
+      if (value !== undefined) env[name] = value;
+      else this.log.warn({ fn: node.id, env: name, secret: ref.secret, key: ref.key }, "secret value not provided for dev; the variable is unset");
+    }
+    return env;
+  }
+
+  private onPoolEvent(e: PoolEvent): void {
+    if (e.type === "instance") {
+      if (e.state === "ready" && e.coldStartMs !== undefined) {
+        this.metrics.coldStarts.inc({ function: e.fn });
+        this.metrics.coldStartSeconds.observe({ function: e.fn }, e.coldStartMs / 1000);
+      }
+      const level = e.state === "failed" || e.reason === "exited unexpectedly" ? "warn" : "info";
+      this.log[level]({ fn: e.fn, instance: e.id, state: e.state, coldStartMs: e.coldStartMs, reason: e.reason }, "instance");
+    }
+    this.emit(e.type === "instance" ? "instance" : "buffer", e);
+  }
+
+  /** Record each function's demand for the last second; every 2 s, decide. */
+  private everySecond(): void {
+    const second = ++this.seconds;
+    const now = this.now();
+    const tick = second % 2 === 0;
+    for (const f of this.fns.values()) {
+      // Demand: time-weighted in-flight + buffered requests over the last second, or the queue backlog.
+      const demand = f.pool.demand.takeAverage(Date.now());
+      f.window.record(second, f.backlog ? f.backlog() : demand);
+      const counts = f.pool.counts();
+      this.metrics.instances.set({ function: f.node.id, state: "ready" }, counts.ready);
+      this.metrics.instances.set({ function: f.node.id, state: "starting" }, counts.starting);
+      this.metrics.instances.set({ function: f.node.id, state: "draining" }, counts.draining);
+      this.metrics.buffered.set({ function: f.node.id }, f.pool.buffered);
+      this.metrics.inflight.set({ function: f.node.id }, f.pool.inflight);
+      if (!tick) continue;
+      const stable = f.window.average(second, f.policy.stableWindowSeconds);
+      const panic = f.window.average(second, f.scaler.panicWindow);
+      const decision = f.scaler.tick(now, counts.ready, f.pool.active, stable, panic);
+      this.metrics.desired.set({ function: f.node.id }, decision.desired);
+      if (decision.desired !== f.pool.active) {
+        this.log.info({ fn: f.node.id, from: f.pool.active, to: decision.desired, reason: decision.reason }, "scale");
+        f.pool.scaleTo(decision.desired);
+      }
+      const changed = f.last?.desired !== decision.desired || f.last?.reason !== decision.reason;
+      f.last = decision;
+      if (changed) this.emit("decision", decision);
+    }
+  }
+
+  private listen(): Promise<void> {
+    const server = createServer({ maxHeaderSize: this.options.maxHeaderBytes ?? 16 * 1024, requestTimeout: 0 }, (req, res) => void this.handle(req, res));
+    server.on("clientError", (err: NodeJS.ErrnoException, socket) => {
+      if (!socket.writable) return socket.destroy();
+      const status = err.code === "HPE_HEADER_OVERFLOW" ? "431 Request Header Fields Too Large" : "400 Bad Request";
+      socket.end(`HTTP/1.1 ${status}\r\nconnection: close\r\ncontent-type: text/plain\r\n\r\n${status}\n`);
+    });
+    this.server = server;
+    return new Promise((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(this.options.port ?? 3000, "127.0.0.1", () => resolve());
+    });
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const started = performance.now();
+    const url = req.url ?? "/";
+    const path = url.split("?")[0] as string;
+    const match = this.router.match(req.method ?? "GET", req.headers.host, path);
+    if (!("route" in match)) {
+      req.resume();
+      const body = match.status === 404
+        ? { error: `no route for ${req.method} ${path}`, routes: this.router.routes.map((r) => `${r.methods.length ? r.methods.join(",") : "*"} ${r.host ?? ""}${r.path}`) }
+        : { error: `${req.method} is not allowed on ${path}`, allowed: match.allowed };
+      return json(res, match.status, body, match.status === 405 ? { allow: (match.allowed ?? []).join(", ") } : {});
+    }
+    const fn = this.fns.get(match.route.fn) as Fn;
+    const fnId = fn.node.id;
+    const finish = (code: number) => {
+      this.metrics.requests.inc({ function: fnId, code: String(code) });
+      this.metrics.latency.observe({ function: fnId }, (performance.now() - started) / 1000);
+    };
+    const body = await readBody(req, this.options.maxBodyBytes ?? 10 * 2 ** 20);
+    if (body === "too-large") {
+      finish(413);
+      return json(res, 413, { error: `request body over ${this.options.maxBodyBytes ?? 10 * 2 ** 20} bytes`, function: fnId }, { connection: "close" });
+    }
+    if (body === "aborted") return;
+    let inst;
+    try {
+      inst = await fn.pool.acquire();
+    } catch (e) {
+      const err = e as ActivationError;
+      finish(err.status);
+      return json(res, err.status, { error: err.message, function: fnId }, { "retry-after": err.status === 503 ? "1" : "5" });
+    }
+    try {
+      const upstream = await forward(fn.agent, inst.port, { method: req.method ?? "GET", path: url, headers: req.headers, body }, fn.node.timeoutSeconds * 1000, {
+        "x-forwarded-for": req.socket.remoteAddress ?? "127.0.0.1",
+        "x-forwarded-host": req.headers.host ?? "",
+        "x-forwarded-proto": "http",
+      });
+      res.writeHead(upstream.statusCode ?? 502, upstream.headers);
+      upstream.pipe(res);
+      await new Promise<void>((resolve) => {
+        upstream.on("end", resolve);
+        upstream.on("error", () => {
+          res.destroy();
+          resolve();
+        });
+        res.on("close", resolve);
+      });
+      finish(upstream.statusCode ?? 502);
+    } catch (e) {
+      const err = e as NodeJS.ErrnoException;
+      const status = err.code === "ZS_TIMEOUT" ? 504 : 502;
+      finish(status);
+      const message = status === 504 ? `${fnId} did not answer within its timeout (${fn.node.timeoutSeconds}s)` : `the instance of ${fnId} failed before answering (${err.code ?? err.message})`;
+      if (!res.headersSent) json(res, status, { error: message, function: fnId });
+      else res.destroy();
+    } finally {
+      fn.pool.release(inst);
+    }
+  }
+}
+
+function json(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const text = `${JSON.stringify(body)}\n`;
+  res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text), ...headers });
+  res.end(text);
+}
+
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer | "too-large" | "aborted"> {
+  return new Promise((resolve) => {
+    const declared = Number(req.headers["content-length"] ?? "0");
+    if (declared > limit) {
+      req.resume();
+      resolve("too-large");
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on("data", (c: Buffer) => {
+      size += c.length;
+      if (size > limit) {
+        req.removeAllListeners("data");
+        req.resume();
+        resolve("too-large");
+      } else chunks.push(c);
+    });
+    req.on("end", () => resolve(Buffer.concat(chunks)));
+    req.on("aborted", () => resolve("aborted"));
+    req.on("error", () => resolve("aborted"));
+  });
+}
+
+/** A free port on 127.0.0.1. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once("error", reject);
+    s.listen(0, "127.0.0.1", () => {
+      const port = (s.address() as AddressInfo).port;
+      s.close(() => resolve(port));
+    });
+  });
+}

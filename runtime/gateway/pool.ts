@@ -1,0 +1,270 @@
+import { request as httpRequest } from "node:http";
+import type { FunctionNode } from "../../lib/index.js";
+import type { Driver, Instance } from "../drivers/types.js";
+import { LevelIntegrator } from "./metric-window.js";
+
+/** One instance as the pool sees it. */
+export interface PoolInstance {
+  readonly id: string;
+  readonly port: number;
+  state: "starting" | "ready" | "draining";
+  inflight: number;
+  readonly handle: Instance;
+  readonly startedAt: number;
+}
+
+/** Why a request could not get an instance. */
+export class ActivationError extends Error {
+  constructor(
+    readonly status: 503 | 504,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Settings of a pool. */
+export interface PoolOptions {
+  /** Most requests held while no instance has a free slot. */
+  readonly bufferSize: number;
+  /** Longest a request waits for a free slot, ms. */
+  readonly waitTimeoutMs: number;
+  /** Longest an instance may take to pass readiness before it is replaced, ms. */
+  readonly startTimeoutMs: number;
+  /** Allocate a free loopback port. */
+  readonly allocatePort: () => Promise<number>;
+  /** Environment for instances. */
+  readonly env: Readonly<Record<string, string>>;
+  readonly app: string;
+  /** Called on lifecycle events (for logs, metrics and the live view). */
+  readonly onEvent: (event: PoolEvent) => void;
+}
+
+export type PoolEvent =
+  | { type: "instance"; fn: string; id: string; state: "starting" | "ready" | "draining" | "stopped" | "failed"; coldStartMs?: number; reason?: string }
+  | { type: "buffer"; fn: string; size: number };
+
+interface Waiter {
+  resolve(i: PoolInstance): void;
+  reject(e: ActivationError): void;
+  timer: NodeJS.Timeout;
+  since: number;
+}
+
+/**
+ * A function's instances: starts and drains them, holds requests while none has a free slot (the
+ * activator's buffer), and hands each request to the ready instance with the fewest in flight,
+ * never above the function's concurrency limit.
+ */
+export class FunctionPool {
+  readonly instances: PoolInstance[] = [];
+  readonly demand: LevelIntegrator;
+  private readonly waiters: Waiter[] = [];
+  private closed = false;
+  /** Starts under way that have no instance entry yet (allocating a port, creating a container). */
+  private pendingStarts = 0;
+  private readonly starting = new Set<Promise<void>>();
+  /** Set by the gateway: called when a request arrives and nothing is running (scale from zero). */
+  onActivate: () => void = () => {};
+
+  constructor(
+    readonly fn: FunctionNode,
+    private readonly driver: Driver,
+    private readonly opts: PoolOptions,
+  ) {
+    this.demand = new LevelIntegrator(Date.now());
+  }
+
+  get buffered(): number {
+    return this.waiters.length;
+  }
+  get ready(): number {
+    return this.instances.filter((i) => i.state === "ready").length;
+  }
+  /** Instances that count toward the desired scale (not draining). */
+  get active(): number {
+    return this.pendingStarts + this.instances.filter((i) => i.state !== "draining").length;
+  }
+  /** Instances starting, ready and draining (for status and the live view). */
+  counts(): { starting: number; ready: number; draining: number } {
+    const c = { starting: this.pendingStarts, ready: 0, draining: 0 };
+    for (const i of this.instances) c[i.state]++;
+    return c;
+  }
+  get inflight(): number {
+    return this.instances.reduce((n, i) => n + i.inflight, 0);
+  }
+
+  /** An instance with a free slot for one request (waits in the buffer if none). Call `release` after. */
+  acquire(): Promise<PoolInstance> {
+    this.demand.add(1, Date.now());
+    const free = this.pick();
+    if (free) {
+      free.inflight++;
+      return Promise.resolve(free);
+    }
+    if (this.active === 0) this.onActivate();
+    if (this.waiters.length >= this.opts.bufferSize) {
+      this.demand.add(-1, Date.now());
+      return Promise.reject(new ActivationError(503, `${this.fn.id}: ${this.waiters.length} requests are already waiting for an instance (buffer size ${this.opts.bufferSize})`));
+    }
+    return new Promise<PoolInstance>((resolve, reject) => {
+      const waiter: Waiter = {
+        resolve,
+        reject,
+        since: Date.now(),
+        timer: setTimeout(() => {
+          const at = this.waiters.indexOf(waiter);
+          if (at >= 0) this.waiters.splice(at, 1);
+          this.demand.add(-1, Date.now());
+          this.opts.onEvent({ type: "buffer", fn: this.fn.id, size: this.waiters.length });
+          reject(new ActivationError(504, `${this.fn.id}: no instance became ready within ${this.opts.waitTimeoutMs} ms`));
+        }, this.opts.waitTimeoutMs),
+      };
+      this.waiters.push(waiter);
+      this.opts.onEvent({ type: "buffer", fn: this.fn.id, size: this.waiters.length });
+    });
+  }
+
+  /** The request on `inst` finished. */
+  release(inst: PoolInstance): void {
+    inst.inflight--;
+    this.demand.add(-1, Date.now());
+    if (inst.state === "draining" && inst.inflight === 0) void this.stopInstance(inst, "drained");
+    else this.dispatch();
+  }
+
+  /** Start or drain instances until `n` are active. */
+  scaleTo(n: number): void {
+    if (this.closed) return;
+    while (this.active < n) {
+      const p = this.startInstance();
+      this.starting.add(p);
+      void p.finally(() => this.starting.delete(p));
+    }
+    const extra = this.active - n;
+    if (extra <= 0) return;
+    // Drain the least busy; starting ones first (they serve nobody yet).
+    const candidates = this.instances.filter((i) => i.state !== "draining").sort((a, b) => rank(a) - rank(b) || a.inflight - b.inflight);
+    for (const inst of candidates.slice(0, extra)) {
+      inst.state = "draining";
+      this.opts.onEvent({ type: "instance", fn: this.fn.id, id: inst.id, state: "draining" });
+      if (inst.inflight === 0) void this.stopInstance(inst, "scaled down");
+    }
+  }
+
+  /** Stop everything (draining in-flight requests up to the function's timeout). */
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const w of this.waiters.splice(0)) {
+      clearTimeout(w.timer);
+      w.reject(new ActivationError(503, `${this.fn.id}: the gateway is shutting down`));
+    }
+    // Stop what runs (which also ends readiness probes), and wait for starts under way (they stop themselves).
+    await Promise.all([...this.instances.map((i) => this.stopInstance(i, "shutdown")), ...this.starting]);
+    await Promise.all(this.instances.map((i) => this.stopInstance(i, "shutdown")));
+  }
+
+  private pick(): PoolInstance | undefined {
+    let best: PoolInstance | undefined;
+    for (const i of this.instances) {
+      if (i.state !== "ready" || i.inflight >= this.fn.concurrency) continue;
+      if (!best || i.inflight < best.inflight) best = i;
+    }
+    return best;
+  }
+
+  private dispatch(): void {
+    while (this.waiters.length > 0) {
+      const inst = this.pick();
+      if (!inst) return;
+      const w = this.waiters.shift() as Waiter;
+      clearTimeout(w.timer);
+      inst.inflight++;
+      w.resolve(inst);
+    }
+    this.opts.onEvent({ type: "buffer", fn: this.fn.id, size: 0 });
+  }
+
+  private async startInstance(): Promise<void> {
+    this.pendingStarts++;
+    const startedAt = Date.now();
+    let handle: Instance;
+    let port = 0;
+    try {
+      port = await this.opts.allocatePort();
+      handle = await this.driver.start({ app: this.opts.app, fn: this.fn, port, env: this.opts.env });
+    } catch (e) {
+      this.pendingStarts--;
+      this.opts.onEvent({ type: "instance", fn: this.fn.id, id: `${this.fn.name}-port-${port}`, state: "failed", reason: String((e as Error).message) });
+      return;
+    }
+    this.pendingStarts--;
+    const inst: PoolInstance = { id: handle.id, port, state: "starting", inflight: 0, handle, startedAt };
+    this.instances.push(inst);
+    if (this.closed) {
+      await this.stopInstance(inst, "shutdown");
+      return;
+    }
+    this.opts.onEvent({ type: "instance", fn: this.fn.id, id: inst.id, state: "starting" });
+    void handle.exited.then(() => this.onExit(inst));
+    const ok = await probeReady(port, this.fn.readinessPath, this.opts.startTimeoutMs, handle.exited);
+    if (!ok) {
+      this.opts.onEvent({ type: "instance", fn: this.fn.id, id: inst.id, state: "failed", reason: `not ready within ${this.opts.startTimeoutMs} ms (GET ${this.fn.readinessPath} on port ${port})` });
+      await this.stopInstance(inst, "never ready");
+      return;
+    }
+    if (inst.state === "starting") {
+      inst.state = "ready";
+      this.opts.onEvent({ type: "instance", fn: this.fn.id, id: inst.id, state: "ready", coldStartMs: Date.now() - startedAt });
+      this.dispatch();
+    } else if (inst.state === "draining" && inst.inflight === 0) {
+      await this.stopInstance(inst, "scaled down before ready");
+    }
+  }
+
+  private onExit(inst: PoolInstance): void {
+    const at = this.instances.indexOf(inst);
+    if (at < 0) return;
+    this.instances.splice(at, 1);
+    this.opts.onEvent({ type: "instance", fn: this.fn.id, id: inst.id, state: "stopped", reason: inst.state === "draining" ? "stopped" : "exited unexpectedly" });
+    void inst.handle.stop(0); // remove what is left of it (a stopped container)
+  }
+
+  private async stopInstance(inst: PoolInstance, reason: string): Promise<void> {
+    inst.state = "draining";
+    await inst.handle.stop(this.fn.timeoutSeconds * 1000);
+    const at = this.instances.indexOf(inst);
+    if (at >= 0) {
+      this.instances.splice(at, 1);
+      this.opts.onEvent({ type: "instance", fn: this.fn.id, id: inst.id, state: "stopped", reason });
+    }
+  }
+}
+
+function rank(i: PoolInstance): number {
+  return i.state === "starting" ? 0 : 1;
+}
+
+/** Poll GET <path> on 127.0.0.1:port until a 2xx/3xx (Kubernetes' httpGet probe), the instance exits, or the timeout. */
+async function probeReady(port: number, path: string, timeoutMs: number, exited: Promise<void>): Promise<boolean> {
+  let gone = false;
+  void exited.then(() => (gone = true));
+  const deadline = Date.now() + timeoutMs;
+  let delay = 5;
+  while (!gone && Date.now() < deadline) {
+    const status = await new Promise<number>((resolve) => {
+      const req = httpRequest({ host: "127.0.0.1", port, path, method: "GET", timeout: 1000, agent: false }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on("error", () => resolve(0));
+      req.on("timeout", () => req.destroy());
+      req.end();
+    });
+    if (status >= 200 && status < 400) return true;
+    await new Promise((r) => setTimeout(r, delay));
+    delay = Math.min(50, delay * 2);
+  }
+  return false;
+}

@@ -1,0 +1,86 @@
+/**
+ * The zeroscale function runner: serves a Fetch-style handler `(request: Request) => Response` over
+ * HTTP on $PORT. Used by the process driver, the Docker driver (mounted into a node image), and the
+ * images built for `code` functions. Configured by env:
+ *   PORT                  port to listen on (default 8080)
+ *   ZEROSCALE_HOST        address to bind (default 127.0.0.1)
+ *   ZEROSCALE_HANDLER     path of the handler module
+ *   ZEROSCALE_EXPORT      export to call (default "default")
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { pathToFileURL } from "node:url";
+
+type Handler = (request: Request) => Response | Promise<Response>;
+
+async function loadHandler(): Promise<Handler> {
+  const file = process.env["ZEROSCALE_HANDLER"];
+  if (!file) throw new Error("ZEROSCALE_HANDLER is not set");
+  const name = process.env["ZEROSCALE_EXPORT"] ?? "default";
+  const mod = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
+  const fn = mod[name];
+  if (typeof fn !== "function") throw new Error(`${file} has no function export "${name}" (it exports: ${Object.keys(mod).join(", ") || "nothing"})`);
+  return fn as Handler;
+}
+
+function toRequest(req: IncomingMessage, body: Buffer, origin: string): Request {
+  const headers = new Headers();
+  for (let i = 0; i < req.rawHeaders.length; i += 2) headers.append(req.rawHeaders[i] as string, req.rawHeaders[i + 1] as string);
+  const method = req.method ?? "GET";
+  const init: RequestInit = { method, headers };
+  if (method !== "GET" && method !== "HEAD" && body.length > 0) init.body = body;
+  return new Request(new URL(req.url ?? "/", origin), init);
+}
+
+async function send(res: ServerResponse, response: Response): Promise<void> {
+  const headers: Record<string, string | string[]> = {};
+  response.headers.forEach((value, key) => {
+    if (key === "set-cookie") return;
+    headers[key] = value;
+  });
+  const cookies = response.headers.getSetCookie();
+  if (cookies.length) headers["set-cookie"] = cookies;
+  res.writeHead(response.status, headers);
+  if (response.body) {
+    for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) res.write(chunk);
+  }
+  res.end();
+}
+
+async function main(): Promise<void> {
+  const handler = await loadHandler();
+  const port = Number(process.env["PORT"] ?? "8080");
+  const host = process.env["ZEROSCALE_HOST"] ?? "127.0.0.1";
+  const origin = `http://${host}:${port}`;
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => {
+      Promise.resolve()
+        .then(() => handler(toRequest(req, Buffer.concat(chunks), origin)))
+        .then((response) => {
+          if (!(response instanceof Response)) throw new Error("the handler did not return a Response");
+          return send(res, response);
+        })
+        .catch((e: unknown) => {
+          console.error(JSON.stringify({ level: "error", msg: "handler failed", error: String((e as Error)?.stack ?? e) }));
+          if (!res.headersSent) res.writeHead(500, { "content-type": "text/plain" });
+          res.end("internal error\n");
+        });
+    });
+  });
+  // Outlive the gateway's pooled sockets, so the gateway closes idle connections first.
+  server.keepAliveTimeout = 75_000;
+  server.headersTimeout = 80_000;
+  server.listen(port, host);
+  const stop = () => {
+    server.close(() => process.exit(0)); // finish in-flight requests...
+    server.closeIdleConnections(); // ...but do not wait for idle keep-alive sockets
+  };
+  process.on("SIGTERM", stop);
+  process.on("SIGINT", stop);
+}
+
+main().catch((e: unknown) => {
+  console.error(JSON.stringify({ level: "fatal", msg: "runner failed to start", error: String((e as Error)?.message ?? e) }));
+  process.exit(1);
+});

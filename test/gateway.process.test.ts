@@ -1,0 +1,183 @@
+// The gateway end to end with the process driver: real instances, real HTTP, loopback only.
+import { mkdtempSync, readFileSync, existsSync } from "node:fs";
+import { connect } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { HTTP } from "cloudevents";
+import { afterEach, describe, expect, it } from "vitest";
+import { App, ServerlessFunction } from "zeroscale";
+import { type Gateway, ProcessDriver } from "../runtime/index.js";
+import { alive, echoApp, FIXTURES, startGateway, waitFor } from "./support/gateway.js";
+
+let gateway: Gateway | undefined;
+afterEach(async () => {
+  await gateway?.stop();
+  gateway = undefined;
+});
+const driver = () => new ProcessDriver(FIXTURES);
+const get = (path: string, init?: RequestInit) => fetch(`${gateway?.url}${path}`, init);
+
+describe("gateway (process driver)", () => {
+  it("wakes a function at zero on a request, answers, and reports the cold start", async () => {
+    gateway = await startGateway(echoApp("wake", {}, { initialInstances: 0 }), driver());
+    expect(gateway.status()[0]?.instances).toEqual({ starting: 0, ready: 0, draining: 0 });
+    const res = await get("/echo/hi");
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ path: "/echo/hi", method: "GET" });
+    expect(gateway.status()[0]?.instances.ready).toBe(1);
+    const metrics = await (await fetch(`${gateway.adminUrl}/metrics`)).text();
+    expect(metrics).toMatch(/zeroscale_cold_starts_total\{function="wake\/echo"\} 1/);
+    expect(metrics).toMatch(/zeroscale_requests_total\{function="wake\/echo",code="200"\} 1/);
+  });
+
+  it("serves a burst of 200 concurrent requests from zero: none lost, none 5xx", async () => {
+    gateway = await startGateway(echoApp("burst", { concurrency: 10 }, { initialInstances: 0, maxInstances: 10 }), driver());
+    const results = await Promise.all(Array.from({ length: 200 }, (_, i) => get(`/echo/${i}?ms=20`).then(async (r) => ({ status: r.status, body: (await r.json()) as { path: string } }))));
+    expect(results.filter((r) => r.status !== 200)).toEqual([]);
+    expect(new Set(results.map((r) => r.body.path)).size).toBe(200);
+  });
+
+  it("scales up under sustained load toward the target, and back down after it stops", async () => {
+    gateway = await startGateway(echoApp("load", { concurrency: 4 }, { maxInstances: 6, stableWindow: "6s", idleTimeout: "8s", metric: { concurrency: 2 } }), driver(), { scaleToZeroGracePeriodSeconds: 1 });
+    let peak = 0;
+    let stop = false;
+    const statuses: number[] = [];
+    const worker = async () => {
+      while (!stop) statuses.push((await get("/echo/load?ms=100")).status);
+    };
+    const watcher = setInterval(() => (peak = Math.max(peak, gateway?.status()[0]?.instances.ready ?? 0)), 100);
+    const load = Promise.all(Array.from({ length: 12 }, worker));
+    await new Promise((r) => setTimeout(r, 7000));
+    stop = true;
+    await load;
+    const atPeak = gateway.status()[0]?.instances.ready ?? 0;
+    expect(peak).toBeGreaterThanOrEqual(4); // 12 in flight / (2 x 70%) per instance -> 9, capped at 6
+    expect(statuses.every((s) => s === 200)).toBe(true);
+    expect(await waitFor(() => (gateway?.status()[0]?.instances.ready ?? 99) < atPeak, 10_000)).toBe(true);
+    clearInterval(watcher);
+  });
+
+  it("is at zero after the idle timeout, with no process left", async () => {
+    gateway = await startGateway(echoApp("idle", {}, { stableWindow: "6s", idleTimeout: "8s" }), driver(), { scaleToZeroGracePeriodSeconds: 1 });
+    const { pid } = (await (await get("/echo")).json()) as { pid: number };
+    expect(alive(pid)).toBe(true);
+    const last = Date.now();
+    expect(await waitFor(() => gateway?.status()[0]?.instances.ready === 0 && !alive(pid), 20_000)).toBe(true);
+    expect((Date.now() - last) / 1000).toBeGreaterThanOrEqual(7); // W (6s) + max(grace 1s, retention 2s), on 2s ticks
+    expect(gateway.status()[0]?.last?.reason).toMatch(/to zero|idle at zero/);
+    const again = await get("/echo");
+    expect(again.status).toBe(200); // and wakes on the next request
+  });
+
+  it("answers 502 naming the function when an instance dies mid-request; later requests succeed", async () => {
+    gateway = await startGateway(echoApp("crash"), driver());
+    const crashed = await get("/echo/crash");
+    expect(crashed.status).toBe(502);
+    expect(await crashed.json()).toMatchObject({ function: "crash/echo", error: expect.stringContaining("failed before answering") });
+    const after = await get("/echo/ok");
+    expect(after.status).toBe(200);
+  });
+
+  it("loses no request while scaling down under load", async () => {
+    gateway = await startGateway(echoApp("down", { concurrency: 2 }, { initialInstances: 5, minInstances: 0, maxInstances: 5, stableWindow: "6s" }), driver(), { scaleToZeroGracePeriodSeconds: 1 });
+    await waitFor(() => gateway?.status()[0]?.instances.ready === 5, 10_000);
+    const statuses: number[] = [];
+    let stop = false;
+    const worker = async () => {
+      while (!stop) statuses.push((await get("/echo/x?ms=50")).status);
+    };
+    const load = worker(); // one client: the autoscaler drains 4 of 5 instances meanwhile
+    expect(await waitFor(() => (gateway?.status()[0]?.instances.ready ?? 5) <= 2, 15_000)).toBe(true);
+    stop = true;
+    await load;
+    expect(statuses.length).toBeGreaterThan(20);
+    expect(statuses.filter((s) => s !== 200)).toEqual([]);
+  });
+
+  it("answers 504 to buffered requests of a function that never becomes ready, and stays healthy", async () => {
+    const app = new App({ name: "stuck" });
+    const never = new ServerlessFunction(app, "never", { code: { path: "functions", handler: "echo.js#neverReady" }, readinessPath: "/ready" });
+    never.addTrigger("http", { http: { path: "/never" } });
+    never.addScalingPolicy({ initialInstances: 0 });
+    const ok = new ServerlessFunction(app, "ok", { code: { path: "functions", handler: "echo.js#handler" } });
+    ok.addTrigger("http", { http: { path: "/ok" } });
+    gateway = await startGateway(app, driver(), { waitTimeoutMs: 1500 });
+    const started = Date.now();
+    const results = await Promise.all([get("/never"), get("/never"), get("/never")]);
+    expect(results.map((r) => r.status)).toEqual([504, 504, 504]);
+    expect(Date.now() - started).toBeLessThan(4000);
+    expect(results[0]?.headers.get("retry-after")).toBe("5");
+    expect(await results[0]?.json()).toEqual({ error: "stuck/never: no instance became ready within 1500 ms", function: "stuck/never" });
+    expect((await get("/ok")).status).toBe(200);
+    expect((await fetch(`${gateway.adminUrl}/healthz`)).status).toBe(200);
+  });
+
+  it("holds at most bufferSize requests per function: overflow gets 503 with Retry-After", async () => {
+    const app = new App({ name: "full" });
+    const never = new ServerlessFunction(app, "never", { code: { path: "functions", handler: "echo.js#neverReady" }, readinessPath: "/ready" });
+    never.addTrigger("http", { http: { path: "/never" } });
+    never.addScalingPolicy({ initialInstances: 0 });
+    gateway = await startGateway(app, driver(), { waitTimeoutMs: 1000, bufferSize: 2 });
+    const results = await Promise.all([get("/never"), get("/never"), get("/never")]);
+    expect(results.map((r) => r.status).sort()).toEqual([503, 504, 504]);
+    const overflow = results.find((r) => r.status === 503);
+    expect(overflow?.headers.get("retry-after")).toBe("1");
+    expect(((await overflow?.json()) as { error: string }).error).toMatch(/full\/never: 2 requests are already waiting/);
+  });
+
+  it("rejects bad input at the edge without harming other traffic", async () => {
+    gateway = await startGateway(echoApp("edge", { timeout: "1s" }), driver(), { maxBodyBytes: 1024, maxHeaderBytes: 2048 });
+    expect((await get("/nope")).status).toBe(404);
+    expect((await get("/echo", { method: "POST", body: "x".repeat(2000) })).status).toBe(413);
+    expect((await get("/echo", { headers: { "x-big": "y".repeat(4000) } })).status).toBe(431);
+    const raw = await new Promise<string>((resolve) => {
+      const port = Number(new URL(gateway!.url).port);
+      const s = connect(port, "127.0.0.1", () => s.write("THIS IS NOT HTTP\r\n\r\n"));
+      let out = "";
+      s.on("data", (d) => (out += d));
+      s.on("close", () => resolve(out));
+    });
+    expect(raw).toMatch(/^HTTP\/1.1 400 Bad Request/);
+    const slow = await get("/echo?ms=3000");
+    expect(slow.status).toBe(504);
+    expect(await slow.json()).toEqual({ error: "edge/echo did not answer within its timeout (1s)", function: "edge/echo" });
+    expect((await get("/echo", { method: "POST", body: "small" })).status).toBe(200);
+  });
+
+  it("keeps its admin endpoints off the route port, on 127.0.0.1", async () => {
+    gateway = await startGateway(echoApp("admin"), driver());
+    expect((await get("/metrics")).status).toBe(404);
+    expect(new URL(gateway.adminUrl).hostname).toBe("127.0.0.1");
+    const status = (await (await fetch(`${gateway.adminUrl}/status`)).json()) as { functions: { id: string }[] };
+    expect(status.functions.map((f) => f.id)).toEqual(["admin/echo"]);
+  });
+
+  it("fires a per-second schedule within 1 s of its time, as valid binary CloudEvents", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "zs-events-"));
+    const file = join(dir, "events.jsonl");
+    const app = new App({ name: "cron" });
+    const fn = new ServerlessFunction(app, "tick", { code: { path: "functions", handler: "echo.js#handler" }, env: { EVENTS_FILE: file } });
+    fn.addTrigger("every-second", { schedule: { cron: "* * * * * *", data: { hello: "world" } } });
+    gateway = await startGateway(app, driver());
+    expect(await waitFor(() => existsSync(file) && readFileSync(file, "utf8").trim().split("\n").length >= 3, 8000)).toBe(true);
+    const lines = readFileSync(file, "utf8").trim().split("\n").map((l) => JSON.parse(l) as { at: number; headers: Record<string, string>; body: string });
+    for (const l of lines) {
+      const event = HTTP.toEvent({ headers: l.headers, body: l.body }) as { type: string; source: string; data: unknown; time: string };
+      expect(event.type).toBe("dev.zeroscale.schedule");
+      expect(event.source).toBe("/zeroscale/cron/cron/tick/every-second");
+      expect(event.data).toEqual({ hello: "world" });
+      expect(l.at - Date.parse(event.time)).toBeLessThan(1000);
+    }
+    const ids = lines.map((l) => l.headers["ce-id"]);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+});
+
+describe("gateway load balancing", () => {
+  it("keeps sequential requests on one warm instance (no needless cold starts)", async () => {
+    gateway = await startGateway(echoApp("keep"), driver());
+    const pids = new Set<number>();
+    for (let i = 0; i < 20; i++) pids.add(((await (await get("/echo")).json()) as { pid: number }).pid);
+    expect(pids.size).toBe(1);
+  });
+});
