@@ -7,3 +7,4 @@ export { FunctionScaler, type ScaleDecision } from "./kpa/scaler.js";
 export { replay, type ReplayOptions, type ReplayPoint, type Trace } from "./replay.js";
 export { binaryEvent } from "./gateway/schedules.js";
 export { UnsupportedInDevError } from "./connectors/index.js";
+export { replayKeda, type KedaTrace, type KedaReplayOptions, type KedaPoint } from "./keda-replay.js";

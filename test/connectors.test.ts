@@ -79,6 +79,24 @@ describe.skipIf(!hasRedis)("Redis Streams connector", () => {
   });
 });
 
+describe.skipIf(!hasRedis)("queue backlog drives queueLength scaling", () => {
+  it("scales a slow consumer out while its stream has a backlog, then back", async () => {
+    const stream = `zs-backlog-${Date.now()}`;
+    const app = new App({ name: "backlog" });
+    const fn = new ServerlessFunction(app, "worker", { code: { path: "functions", handler: "echo.js#slowConsumer" }, concurrency: 2 });
+    fn.addTrigger("q", { queue: { broker: "redis", connection: REDIS.replace(/\/\/[^@]*@/, "//"), name: stream, consumerGroup: "workers" } });
+    fn.addScalingPolicy({ initialInstances: 1, maxInstances: 4, metric: { queueLength: 5 }, stableWindow: "6s" });
+    const redis = new Redis(REDIS);
+    gateway = await startGateway(app, new ProcessDriver(FIXTURES));
+    for (let i = 0; i < 80; i++) await redis.xadd(stream, "*", "n", String(i));
+    let peak = 0;
+    expect(await waitFor(() => (peak = Math.max(peak, gateway?.status()[0]?.instances.ready ?? 0)) >= 3, 15_000)).toBe(true);
+    expect(gateway.status()[0]?.last?.reason).toMatch(/target 5\.00 per instance/);
+    expect(await waitFor(async () => ((await redis.xpending(stream, "workers")) as [number])[0] === 0 && gateway?.status()[0]?.inflight === 0, 30_000)).toBe(true);
+    redis.disconnect();
+  });
+});
+
 describe.skipIf(!hasRabbit)("RabbitMQ connector", () => {
   it("delivers each message once as a CloudEvent, acks after 2xx, requeues on failure", async () => {
     const queue = `zs-test-${Date.now()}`;

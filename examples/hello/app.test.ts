@@ -1,10 +1,11 @@
 // examples/hello's own test: it imports the package the way users do.
+import "zeroscale/testing/vitest";
 import { describe, expect, it } from "vitest";
 import { synth } from "zeroscale";
 import { keda } from "zeroscale/providers/keda";
 import { knative } from "zeroscale/providers/knative";
 import { Testing } from "zeroscale/testing";
-import { app } from "./app.js";
+import { app, hello } from "./app.js";
 
 describe("examples/hello", () => {
   const graph = synth(app);
@@ -17,6 +18,15 @@ describe("examples/hello", () => {
 
   it("scales to zero after 40s idle, up to 5 instances", () => {
     expect(Testing.scalingOf(graph, "hello/hello")).toMatchObject({ minInstances: 0, maxInstances: 5, idleTimeoutSeconds: 40, stableWindowSeconds: 10 });
+  });
+
+  it("scales to zero 40 s after the last request, under Knative and KEDA semantics", () => {
+    expect(app).toSynthWithoutErrors();
+    expect(hello).toHaveTrigger({ http: "/hello" });
+    expect(hello).toScaleToZeroAfter("40s");
+    const trace = { rate: [{ from: 0, to: 30, rps: 10, duration: 0.2 }] };
+    expect(Testing.replay(hello, trace, { backend: "knative" })).toBeAtZeroAfter("40s");
+    expect(Testing.replay(hello, trace, { backend: "keda", pollingInterval: 5 })).toBeAtZeroAfter("40s");
   });
 
   it("synthesizes for Knative and KEDA with the same idle timeout, and no warnings", () => {

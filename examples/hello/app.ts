@@ -3,7 +3,7 @@ import { App, Duration, EventTrigger, ScalingPolicy, ServerlessFunction } from "
 
 export const app = new App({ name: "hello" });
 
-const hello = new ServerlessFunction(app, "hello", {
+export const hello = new ServerlessFunction(app, "hello", {
   // A Fetch-style handler: (request: Request) => Response. Paths are relative to this file's folder.
   code: { path: "src", handler: "index.js#handler" },
   memory: "128Mi",

@@ -1,6 +1,7 @@
 // examples/orders' own test: the graph, both Kubernetes backends, and the handlers.
+import "zeroscale/testing/vitest";
 import { describe, expect, it } from "vitest";
-import { synth } from "zeroscale";
+import { type ServerlessFunction, synth } from "zeroscale";
 import { keda } from "zeroscale/providers/keda";
 import { knative } from "zeroscale/providers/knative";
 import { Testing } from "zeroscale/testing";
@@ -15,6 +16,25 @@ describe("examples/orders", () => {
       { type: "queue", broker: "redis", connection: { url: "redis://127.0.0.1:6379" }, name: "orders", consumerGroup: "workers", batchSize: 1 },
     ]);
     expect(Testing.scalingOf(graph, "orders/worker")).toMatchObject({ minInstances: 0, maxInstances: 20, metric: { type: "queueLength", target: 10 }, idleTimeoutSeconds: 120 });
+  });
+
+  it("reads as intended, with the kit's matchers", () => {
+    const api = app.node.findChild("api") as ServerlessFunction;
+    const worker = app.node.findChild("worker") as ServerlessFunction;
+    expect(api).toHaveTrigger({ http: { path: "/orders", methods: ["GET", "POST"] } });
+    expect(api).toHaveTrigger({ schedule: "0 3 * * *" });
+    expect(worker).toHaveTrigger({ queue: { broker: "redis", name: "orders" } });
+    expect(worker).toHaveScaling({ min: 0, max: 20, metric: { queueLength: 10 }, idleTimeout: "2m" });
+    expect(Testing.compile(app, keda({ imageRegistry: "r.example.com/o" }))).toContainResource("keda.sh/v1alpha1", "ScaledObject", {
+      spec: { minReplicaCount: 0, maxReplicaCount: 20, cooldownPeriod: 120 },
+    });
+  });
+
+  it("the worker scales out on backlog and back to zero under KEDA semantics", () => {
+    const worker = app.node.findChild("worker") as ServerlessFunction;
+    const r = Testing.replay(worker, { depth: [{ at: 0, value: 200 }, { at: 60, value: 0 }] }, { backend: "keda" });
+    expect(r).toReachInstances(20, { within: "60s" });
+    expect(r).toBeAtZeroAfter("2m");
   });
 
   it("takes per-environment settings without changing its shape", () => {

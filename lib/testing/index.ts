@@ -1,4 +1,7 @@
 import { App, type AppProps } from "../app.js";
+import type { ArtifactFile, Backend, Plan } from "../backend.js";
+import { ServerlessFunction } from "../serverless-function.js";
+import { type ReplayResult, type ReplayRunOptions, type ReplayTrace, replayGraph } from "./replay.js";
 import type { DeploymentGraph, FunctionNode, GraphNode, NodeKind, ScalingPolicyNode, TriggerNode } from "../graph/types.js";
 import { synth } from "../synth.js";
 import { type Diagnostic, ValidationError } from "../validation/diagnostic.js";
@@ -13,9 +16,39 @@ export interface NodeQuery {
   readonly under?: string;
 }
 
+/** What `Testing.compile` returns: the backend's plan and the files it would write. */
+export interface Compiled<P extends Plan> {
+  readonly plan: P;
+  readonly files: readonly ArtifactFile[];
+  /** Every engine object of the plan (Kubernetes backends), for `toContainResource`. */
+  readonly resources: readonly unknown[];
+}
+
+/** A resource registered under Pulumi mocks, with its inputs resolved. */
+export interface RegisteredResource {
+  readonly type: string;
+  readonly name: string;
+  readonly urn: string;
+  readonly inputs: Record<string, unknown>;
+  /** Type of the parent component, from the URN ("zeroscale:index:ServerlessFunction"), if any. */
+  readonly parentType: string | null;
+}
+
+/** Replace what changes between machines and versions: derived-name hashes, absolute paths, zeroscale's version. */
+export function stableSnapshot<T>(value: T, options: { root?: string; version?: string } = {}): T {
+  const root = options.root ?? process.cwd();
+  const replace = (s: string) => {
+    let out = s.split(root).join("<root>").replace(/-[0-9a-f]{8}\b/g, "-<hash>");
+    if (options.version) out = out.split(options.version).join("<version>");
+    return out;
+  };
+  return JSON.parse(JSON.stringify(value), (_k, v: unknown) => (typeof v === "string" ? replace(v) : v)) as T;
+}
+
 /**
- * Helpers for unit-testing zeroscale programs in vitest (or any runner): synthesize in memory,
- * find nodes, read validation errors. Later issues add matchers, Pulumi mocks and scaling replay.
+ * Helpers for unit-testing zeroscale programs in vitest (or any runner): synthesize and compile in
+ * memory, find nodes, read validation errors, replay scaling, run Pulumi under mocks. The matchers
+ * live in `zeroscale/testing/vitest`.
  */
 export class Testing {
   /** A fresh App named "test" (or as given), with no I/O. */
@@ -26,6 +59,60 @@ export class Testing {
   /** The deployment graph of `app`, in memory. Throws ValidationError like `synth`. */
   static synth(app: App): DeploymentGraph {
     return synth(app);
+  }
+
+  /** Compile `app` with `backend`, in memory: the plan, the files it would write, its engine objects. */
+  static compile<P extends Plan>(app: App, backend: Backend<P>): Compiled<P> {
+    const plan = backend.compile(synth(app));
+    const resources = ((plan as unknown as { resources?: { manifest?: unknown }[] }).resources ?? []).map((r) => r.manifest ?? r);
+    return { plan, files: backend.artifacts(plan), resources };
+  }
+
+  /**
+   * Replay a trace for `fn` under a backend's scaling semantics ("knative" and "gateway": Knative's
+   * KPA with scale-to-zero gating; "keda": KEDA's polling, activation, HPA and cooldown), in virtual
+   * time: milliseconds, deterministic.
+   */
+  static replay(fn: ServerlessFunction, trace: ReplayTrace, options: ReplayRunOptions = {}): ReplayResult {
+    if (!ServerlessFunction.isServerlessFunction(fn)) throw new TypeError("Testing.replay expects a ServerlessFunction");
+    return replayGraph(synth(fn.node.root as App), fn.node.path, trace, options);
+  }
+
+  /**
+   * Set Pulumi mocks, run `deploy(app, backend)` from zeroscale/pulumi, wait for every registration,
+   * and return the registered resources with resolved inputs. One call; nothing left pending.
+   */
+  static async pulumi(app: App, backend: Backend<Plan>, options: { secrets?: Record<string, Record<string, string>>; project?: string; stack?: string } = {}): Promise<{ resources: RegisteredResource[] }> {
+    const pulumi = await import("@pulumi/pulumi");
+    const registered: RegisteredResource[] = [];
+    await pulumi.runtime.setMocks(
+      {
+        newResource: (args) => {
+          registered.push({ type: args.type, name: args.name, urn: "", inputs: args.inputs as Record<string, unknown>, parentType: null });
+          return { id: `${args.name}-id`, state: args.inputs };
+        },
+        call: (args) => args.inputs,
+      },
+      options.project ?? "zeroscale-test",
+      options.stack ?? "test",
+    );
+    const { deploy } = (await import("zeroscale/pulumi")) as typeof import("zeroscale/pulumi");
+    const deployed = deploy(app, backend as never, options.secrets ? { secrets: options.secrets } : {});
+    const all = [deployed.app, ...Object.values(deployed.functions), ...Object.values(deployed.resources), ...Object.values(deployed.secrets)];
+    const urns = await new Promise<string[]>((resolve) => pulumi.all(all.map((r) => r.urn)).apply((u) => resolve(u)));
+    await new Promise<void>((resolve) => pulumi.all(Object.values(deployed.urls)).apply(() => resolve()));
+    return {
+      resources: registered.map((r) => {
+        const urn = urns.find((u) => u.endsWith(`$${r.type}::${r.name}`) || u.endsWith(`::${r.type}::${r.name}`)) ?? "";
+        const chain = (urn.split("::")[2] ?? "").split("$");
+        return { ...r, urn, parentType: chain.length > 1 ? (chain[chain.length - 2] as string) : null };
+      }),
+    };
+  }
+
+  /** See {@link stableSnapshot}. */
+  static snapshot<T>(value: T, options: { root?: string; version?: string } = {}): T {
+    return stableSnapshot(value, options);
   }
 
   /** The validation errors `app` has (empty when it synthesizes). Other exceptions propagate. */

@@ -1,0 +1,187 @@
+/**
+ * zeroscale's vitest matchers. `import "zeroscale/testing/vitest"` (in a test or a setup file)
+ * registers them with `expect.extend` and adds their types to vitest's `expect`.
+ */
+import { expect } from "vitest";
+import type { App } from "../app.js";
+import { Duration, type DurationLike } from "../duration.js";
+import type { DeploymentGraph, ScalingPolicyNode, TriggerNode } from "../graph/types.js";
+import { ServerlessFunction } from "../serverless-function.js";
+import { synth } from "../synth.js";
+import { formatDiagnostic, ValidationError } from "../validation/diagnostic.js";
+import type { ReplayResult } from "./replay.js";
+import { matchesSubset, pick, subsetScore } from "./subset.js";
+
+/** What `toHaveTrigger` takes: a source kind with its main value ("/api", "0 3 * * *", "orders") or a subset of the source. */
+export type TriggerSpec = { readonly http: string | Record<string, unknown> } | { readonly schedule: string | Record<string, unknown> } | { readonly queue: string | Record<string, unknown> };
+
+/** What `toHaveScaling` takes (short names for the policy's fields). */
+export interface ScalingSpec {
+  readonly min?: number;
+  readonly max?: number;
+  readonly initial?: number;
+  readonly metric?: Partial<Record<"concurrency" | "rps" | "cpu" | "memory" | "queueLength", number>>;
+  readonly idleTimeout?: DurationLike;
+}
+
+export interface ZeroscaleMatchers<R = unknown> {
+  /** The App synthesizes with no validation error. */
+  toSynthWithoutErrors(): R;
+  /** Synth fails with a validation error whose message matches. */
+  toFailValidationWith(pattern: RegExp | string): R;
+  /** The function's policy takes it to zero `idle` after its last request (minInstances 0). */
+  toScaleToZeroAfter(idle: DurationLike): R;
+  /** The function has a trigger like this. */
+  toHaveTrigger(spec: TriggerSpec): R;
+  /** The function's scaling policy has these values. */
+  toHaveScaling(spec: ScalingSpec): R;
+  /** A plan, compile result or manifest list holds an object of this apiVersion and kind containing `subset`. */
+  toContainResource(apiVersion: string, kind: string, subset?: Record<string, unknown>): R;
+  /** A replay reaches at least `n` instances (within `options.within` of the start). */
+  toReachInstances(n: number, options?: { within?: DurationLike }): R;
+  /** A replay is at zero `idle` after its last activity, and stays there (within the engine's decision granularity). */
+  toBeAtZeroAfter(idle: DurationLike): R;
+}
+
+declare module "vitest" {
+  // biome-ignore lint: declaration merging with vitest's interface
+  interface Matchers<T = any> extends ZeroscaleMatchers<T> {}
+}
+
+type Result = { pass: boolean; message: () => string };
+interface Ctx {
+  isNot: boolean;
+  utils: { diff(a: unknown, b: unknown): string | null | undefined; printReceived(v: unknown): string; printExpected(v: unknown): string };
+}
+
+const seconds = (d: DurationLike): number => (Duration.isDuration(d) ? d : Duration.parse(d)).toSeconds();
+
+function graphOf(fn: ServerlessFunction): DeploymentGraph {
+  return synth(fn.node.root as App);
+}
+
+function requireFunction(received: unknown, matcher: string): ServerlessFunction {
+  if (!ServerlessFunction.isServerlessFunction(received)) throw new TypeError(`${matcher} expects a ServerlessFunction, received ${typeof received}`);
+  return received;
+}
+
+function policyOf(fn: ServerlessFunction): ScalingPolicyNode {
+  return graphOf(fn).nodes.find((n): n is ScalingPolicyNode => n.kind === "scalingPolicy" && n.target === fn.node.path) as ScalingPolicyNode;
+}
+
+function manifestsOf(received: unknown): { apiVersion: string; kind: string }[] {
+  const r = received as { resources?: { manifest?: unknown }[]; plan?: { resources?: unknown[] } } | unknown[];
+  if (Array.isArray(r)) return r as { apiVersion: string; kind: string }[];
+  const list = (r?.resources ?? r?.plan?.resources ?? []) as { manifest?: unknown }[];
+  return list.map((x) => (x && typeof x === "object" && "manifest" in x ? x.manifest : x) as { apiVersion: string; kind: string });
+}
+
+export const zeroscaleMatchers = {
+  toSynthWithoutErrors(this: Ctx, app: App): Result {
+    try {
+      synth(app);
+      return { pass: true, message: () => `expected ${app.node.path} to fail validation, but it synthesized` };
+    } catch (e) {
+      if (!(e instanceof ValidationError)) throw e;
+      return { pass: false, message: () => `expected ${app.node.path} to synthesize, but:\n${e.errors.map((d) => `  - ${formatDiagnostic(d)}`).join("\n")}` };
+    }
+  },
+
+  toFailValidationWith(this: Ctx, app: App, pattern: RegExp | string): Result {
+    let errors: string[] = [];
+    try {
+      synth(app);
+    } catch (e) {
+      if (!(e instanceof ValidationError)) throw e;
+      errors = e.errors.map(formatDiagnostic);
+    }
+    const pass = errors.some((m) => (typeof pattern === "string" ? m.includes(pattern) : pattern.test(m)));
+    return {
+      pass,
+      message: () =>
+        errors.length === 0
+          ? `expected validation to fail with ${String(pattern)}, but ${app.node.path} synthesized without errors`
+          : `expected ${this.isNot ? "no " : "a "}validation error matching ${String(pattern)}; the errors are:\n${errors.map((m) => `  - ${m}`).join("\n")}`,
+    };
+  },
+
+  toScaleToZeroAfter(this: Ctx, received: unknown, idle: DurationLike): Result {
+    const fn = requireFunction(received, "toScaleToZeroAfter");
+    const p = policyOf(fn);
+    const want = seconds(idle);
+    const pass = p.minInstances === 0 && p.idleTimeoutSeconds === want;
+    const actual = p.minInstances > 0 ? `never (minInstances is ${p.minInstances})` : `after ${p.idleTimeoutSeconds}s`;
+    return { pass, message: () => `expected ${fn.node.path} ${this.isNot ? "not " : ""}to scale to zero after ${want}s idle; it scales to zero ${actual}` };
+  },
+
+  toHaveTrigger(this: Ctx, received: unknown, spec: TriggerSpec): Result {
+    const fn = requireFunction(received, "toHaveTrigger");
+    const [type, value] = Object.entries(spec)[0] as [TriggerNode["source"]["type"], string | Record<string, unknown>];
+    const mainKey = { http: "path", schedule: "cron", queue: "name" }[type];
+    const subset = { type, ...(typeof value === "string" ? { [mainKey]: value } : value) };
+    const triggers = graphOf(fn).nodes.filter((n): n is TriggerNode => n.kind === "trigger" && n.target === fn.node.path);
+    const pass = triggers.some((t) => matchesSubset(t.source, subset));
+    const closest = [...triggers].sort((a, b) => subsetScore(b.source, subset) - subsetScore(a.source, subset))[0];
+    return {
+      pass,
+      message: () =>
+        triggers.length === 0
+          ? `expected ${fn.node.path} to have a ${type} trigger, but it has no triggers`
+          : `expected ${fn.node.path} ${this.isNot ? "not " : ""}to have a trigger matching ${JSON.stringify(subset)}\n${this.utils.diff(subset, pick(closest?.source, subset)) ?? ""}\nits triggers: ${triggers.map((t) => JSON.stringify(t.source)).join(", ")}`,
+    };
+  },
+
+  toHaveScaling(this: Ctx, received: unknown, spec: ScalingSpec): Result {
+    const fn = requireFunction(received, "toHaveScaling");
+    const p = policyOf(fn);
+    const actual: Record<string, unknown> = { min: p.minInstances, max: p.maxInstances, initial: p.initialInstances, metric: { [p.metric.type]: p.metric.target }, idleTimeout: p.idleTimeoutSeconds };
+    const expected: Record<string, unknown> = { ...spec };
+    if (spec.idleTimeout !== undefined) expected["idleTimeout"] = seconds(spec.idleTimeout);
+    const pass = matchesSubset(actual, expected);
+    return { pass, message: () => `expected ${fn.node.path}'s scaling ${this.isNot ? "not " : ""}to match (idleTimeout in seconds)\n${this.utils.diff(expected, pick(actual, expected)) ?? ""}` };
+  },
+
+  toContainResource(this: Ctx, received: unknown, apiVersion: string, kind: string, subset: Record<string, unknown> = {}): Result {
+    const all = manifestsOf(received);
+    const sameKind = all.filter((m) => m.apiVersion === apiVersion && m.kind === kind);
+    const pass = sameKind.some((m) => matchesSubset(m, subset));
+    const closest = [...sameKind].sort((a, b) => subsetScore(b, subset) - subsetScore(a, subset))[0];
+    return {
+      pass,
+      message: () =>
+        sameKind.length === 0
+          ? `expected a ${apiVersion} ${kind}; the output has: ${[...new Set(all.map((m) => `${m.apiVersion} ${m.kind}`))].join(", ") || "nothing"}`
+          : `expected ${this.isNot ? "no " : "a "}${apiVersion} ${kind} containing the subset; closest of ${sameKind.length}:\n${this.utils.diff(subset, pick(closest, subset)) ?? ""}`,
+    };
+  },
+
+  toReachInstances(this: Ctx, r: ReplayResult, n: number, options: { within?: DurationLike } = {}): Result {
+    const within = options.within === undefined ? Number.POSITIVE_INFINITY : seconds(options.within);
+    const hit = r.timeline.find((p) => p.instances >= n && p.t <= within);
+    const peak = r.timeline.reduce((m, p) => (p.instances > m.instances ? p : m), { t: 0, instances: 0, ready: 0 });
+    return {
+      pass: hit !== undefined,
+      message: () =>
+        `expected ${r.function} (${r.backend}) ${this.isNot ? "not " : ""}to reach ${n} instances${Number.isFinite(within) ? ` within ${within}s` : ""}; ${hit ? `it had ${hit.instances} at ${hit.t}s` : `its peak was ${peak.instances} at ${peak.t}s`}`,
+    };
+  },
+
+  toBeAtZeroAfter(this: Ctx, r: ReplayResult, idle: DurationLike): Result {
+    const want = r.lastActivity + seconds(idle);
+    let zeroFrom: number | undefined;
+    for (const p of r.timeline) {
+      if (p.t < r.lastActivity) continue;
+      if (p.instances === 0) zeroFrom ??= p.t;
+      else zeroFrom = undefined;
+    }
+    const slack = 2 * r.granularity;
+    const pass = zeroFrom !== undefined && zeroFrom >= want - 2 && zeroFrom <= want + slack;
+    return {
+      pass,
+      message: () =>
+        `expected ${r.function} (${r.backend}) ${this.isNot ? "not " : ""}to be at zero ${seconds(idle)}s after its last activity (${r.lastActivity}s), i.e. at ${want}s (+${slack}s for its ${r.granularity}s decisions); ${zeroFrom === undefined ? "it never stayed at zero" : `it reached zero at ${zeroFrom}s (${zeroFrom - r.lastActivity}s after)`}`,
+    };
+  },
+};
+
+expect.extend(zeroscaleMatchers as never);
