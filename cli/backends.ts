@@ -1,4 +1,5 @@
 import type { Backend, Plan } from "../lib/backend.js";
+import { docker } from "../providers/docker/index.js";
 import { keda } from "../providers/keda/index.js";
 import { knative } from "../providers/knative/index.js";
 
@@ -15,5 +16,6 @@ export function cliBackends(): Map<string, (opts: CliBackendOptions) => Backend<
   return new Map<string, (opts: CliBackendOptions) => Backend<Plan>>([
     ["knative", (o) => knative(strip(o)) as unknown as Backend<Plan>],
     ["keda", (o) => keda(strip(o)) as unknown as Backend<Plan>],
+    ["docker", () => docker() as unknown as Backend<Plan>],
   ]);
 }

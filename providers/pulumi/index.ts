@@ -3,19 +3,13 @@ import * as pulumi from "@pulumi/pulumi";
 import { type App, synth } from "../../lib/index.js";
 import type { KedaBackend } from "../keda/index.js";
 import type { KnativeBackend } from "../knative/index.js";
+import type { DockerBackend } from "../docker/index.js";
 import type { KubePlan, KubeResource } from "../kubernetes/plan.js";
+import { ZeroscaleComponent } from "./component.js";
+import { type DockerDeployed, type DockerDeployOptions, realiseDockerPlan } from "./docker.js";
 
-/** A zeroscale component resource (the app, or one function). */
-export class ZeroscaleComponent extends pulumi.ComponentResource {
-  constructor(type: "zeroscale:index:App" | "zeroscale:index:ServerlessFunction", name: string, opts: pulumi.ComponentResourceOptions = {}) {
-    super(type, name, {}, opts);
-  }
-
-  /** Register the component's outputs (ends its registration). */
-  complete(outputs: pulumi.Inputs): void {
-    this.registerOutputs(outputs);
-  }
-}
+export { ZeroscaleComponent } from "./component.js";
+export { type DockerDeployed, type DockerDeployOptions, realiseDockerPlan } from "./docker.js";
 
 /** Options of {@link deploy}. */
 export interface DeployOptions {
@@ -49,17 +43,29 @@ export interface Deployed {
 }
 
 /** Backends {@link deploy} can realise. */
-export type DeployableBackend = KnativeBackend | KedaBackend;
+export type DeployableBackend = KnativeBackend | KedaBackend | DockerBackend;
 
 /**
  * Inside a Pulumi program: synthesize `app`, compile it with `backend`, and register the resources,
  * each function's under one `zeroscale:index:ServerlessFunction` component. Call it after the
  * Pulumi runtime is set up (in tests: after `pulumi.runtime.setMocks`).
  */
-export function deploy(app: App, backend: DeployableBackend, options: DeployOptions = {}): Deployed {
-  const plan = backend.compile(synth(app));
-  for (const w of plan.warnings) pulumi.log.warn(`${w.code} ${w.path}: ${w.prop} ${w.problem}; ${w.fix}`);
+export function deploy(app: App, backend: KnativeBackend | KedaBackend, options?: DeployOptions): Deployed;
+export function deploy(app: App, backend: DockerBackend, options?: DockerDeployOptions): DockerDeployed;
+export function deploy(app: App, backend: DeployableBackend, options: DeployOptions & DockerDeployOptions = {}): Deployed | DockerDeployed {
+  const graph = synth(app);
+  if (backend.target === "docker") {
+    const plan = backend.compile(graph);
+    warn(plan.warnings);
+    return realiseDockerPlan(plan, options);
+  }
+  const plan = backend.compile(graph);
+  warn(plan.warnings);
   return realiseKubePlan(plan, options);
+}
+
+function warn(warnings: readonly { code: string; path: string; prop: string; problem: string; fix: string }[]): void {
+  for (const w of warnings) pulumi.log.warn(`${w.code} ${w.path}: ${w.prop} ${w.problem}; ${w.fix}`);
 }
 
 /** Register a Kubernetes plan's resources (shared by the Knative and KEDA backends). */

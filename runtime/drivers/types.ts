@@ -14,6 +14,8 @@ export interface InstanceSpec {
 export interface Instance {
   readonly id: string;
   readonly port: number;
+  /** Host the gateway reaches it on. @default "127.0.0.1" */
+  readonly host?: string;
   /** Settles when the instance has exited, for whatever reason. */
   readonly exited: Promise<void>;
   /** Stop it: SIGTERM, then kill after `graceMs`; removes what it made (containers). */

@@ -20,8 +20,10 @@ import { startConnectors, type Connector } from "../connectors/index.js";
 export interface GatewayOptions {
   /** Runs the instances. */
   readonly driver: Driver;
-  /** Public route port on 127.0.0.1 (0 = any free port). @default 3000 */
+  /** Public route port (0 = any free port). @default 3000 */
   readonly port?: number;
+  /** Address the route port binds: keep 127.0.0.1 outside containers. @default "127.0.0.1" */
+  readonly host?: string;
   /** Admin port (metrics, status, events) on 127.0.0.1 (0 = any free port). @default 0 */
   readonly adminPort?: number;
   /** Requests held per function while no instance has a free slot. @default 1000 */
@@ -190,7 +192,7 @@ export class Gateway extends EventEmitter {
       return (e as ActivationError).status ?? 503;
     }
     try {
-      const res = await forward(fn.agent, inst.port, { method: "POST", path: "/", headers: event.headers, body: event.body }, fn.node.timeoutSeconds * 1000, {});
+      const res = await forward(fn.agent, inst.host, inst.port, { method: "POST", path: "/", headers: event.headers, body: event.body }, fn.node.timeoutSeconds * 1000, {});
       res.resume();
       await new Promise((r) => res.on("end", r));
       const code = res.statusCode ?? 0;
@@ -287,7 +289,7 @@ export class Gateway extends EventEmitter {
     this.server = server;
     return new Promise((resolve, reject) => {
       server.once("error", reject);
-      server.listen(this.options.port ?? 3000, "127.0.0.1", () => resolve());
+      server.listen(this.options.port ?? 3000, this.options.host ?? "127.0.0.1", () => resolve());
     });
   }
 
@@ -324,7 +326,7 @@ export class Gateway extends EventEmitter {
       return json(res, err.status, { error: err.message, function: fnId }, { "retry-after": err.status === 503 ? "1" : "5" });
     }
     try {
-      const upstream = await forward(fn.agent, inst.port, { method: req.method ?? "GET", path: url, headers: req.headers, body }, fn.node.timeoutSeconds * 1000, {
+      const upstream = await forward(fn.agent, inst.host, inst.port, { method: req.method ?? "GET", path: url, headers: req.headers, body }, fn.node.timeoutSeconds * 1000, {
         "x-forwarded-for": req.socket.remoteAddress ?? "127.0.0.1",
         "x-forwarded-host": req.headers.host ?? "",
         "x-forwarded-proto": "http",

@@ -6,6 +6,7 @@ import { LevelIntegrator } from "./metric-window.js";
 /** One instance as the pool sees it. */
 export interface PoolInstance {
   readonly id: string;
+  readonly host: string;
   readonly port: number;
   state: "starting" | "ready" | "draining";
   inflight: number;
@@ -200,7 +201,7 @@ export class FunctionPool {
       return;
     }
     this.pendingStarts--;
-    const inst: PoolInstance = { id: handle.id, port, state: "starting", inflight: 0, handle, startedAt };
+    const inst: PoolInstance = { id: handle.id, host: handle.host ?? "127.0.0.1", port: handle.port, state: "starting", inflight: 0, handle, startedAt };
     this.instances.push(inst);
     if (this.closed) {
       await this.stopInstance(inst, "shutdown");
@@ -208,9 +209,9 @@ export class FunctionPool {
     }
     this.opts.onEvent({ type: "instance", fn: this.fn.id, id: inst.id, state: "starting" });
     void handle.exited.then(() => this.onExit(inst));
-    const ok = await probeReady(port, this.fn.readinessPath, this.opts.startTimeoutMs, handle.exited);
+    const ok = await probeReady(inst.host, inst.port, this.fn.readinessPath, this.opts.startTimeoutMs, handle.exited);
     if (!ok) {
-      this.opts.onEvent({ type: "instance", fn: this.fn.id, id: inst.id, state: "failed", reason: `not ready within ${this.opts.startTimeoutMs} ms (GET ${this.fn.readinessPath} on port ${port})` });
+      this.opts.onEvent({ type: "instance", fn: this.fn.id, id: inst.id, state: "failed", reason: `not ready within ${this.opts.startTimeoutMs} ms (GET ${this.fn.readinessPath} on ${inst.host}:${inst.port})` });
       await this.stopInstance(inst, "never ready");
       return;
     }
@@ -246,15 +247,15 @@ function rank(i: PoolInstance): number {
   return i.state === "starting" ? 0 : 1;
 }
 
-/** Poll GET <path> on 127.0.0.1:port until a 2xx/3xx (Kubernetes' httpGet probe), the instance exits, or the timeout. */
-async function probeReady(port: number, path: string, timeoutMs: number, exited: Promise<void>): Promise<boolean> {
+/** Poll GET <path> on host:port until a 2xx/3xx (Kubernetes' httpGet probe), the instance exits, or the timeout. */
+async function probeReady(host: string, port: number, path: string, timeoutMs: number, exited: Promise<void>): Promise<boolean> {
   let gone = false;
   void exited.then(() => (gone = true));
   const deadline = Date.now() + timeoutMs;
   let delay = 5;
   while (!gone && Date.now() < deadline) {
     const status = await new Promise<number>((resolve) => {
-      const req = httpRequest({ host: "127.0.0.1", port, path, method: "GET", timeout: 1000, agent: false }, (res) => {
+      const req = httpRequest({ host, port, path, method: "GET", timeout: 1000, agent: false }, (res) => {
         res.resume();
         resolve(res.statusCode ?? 0);
       });

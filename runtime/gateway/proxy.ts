@@ -25,15 +25,15 @@ export function createAgent(maxSocketsPerInstance: number): Agent {
 }
 
 /**
- * Send `req` to the instance on 127.0.0.1:port. Retries once, on a fresh connection, when a reused
+ * Send `req` to the instance on host:port. Retries once, on a fresh connection, when a reused
  * keep-alive socket turns out to be closed by the instance before any response byte (the keep-alive
  * race): such a request never reached the handler.
  */
-export function forward(agent: Agent, port: number, req: ForwardRequest, timeoutMs: number, extraHeaders: Record<string, string>): Promise<IncomingMessage> {
+export function forward(agent: Agent, host: string, port: number, req: ForwardRequest, timeoutMs: number, extraHeaders: Record<string, string>): Promise<IncomingMessage> {
   const attempt = (retry: boolean): Promise<IncomingMessage> =>
     new Promise((resolve, reject) => {
       const headers = forwardHeaders(req.headers, { ...extraHeaders, "content-length": String(req.body.length) });
-      const out = httpRequest({ host: "127.0.0.1", port, method: req.method, path: req.path, headers, agent: retry ? agent : false, timeout: timeoutMs }, resolve);
+      const out = httpRequest({ host, port, method: req.method, path: req.path, headers, agent: retry ? agent : false, timeout: timeoutMs }, resolve);
       out.on("timeout", () => out.destroy(Object.assign(new Error(`no response within ${timeoutMs} ms`), { code: "ZS_TIMEOUT" })));
       out.on("error", (e: NodeJS.ErrnoException) => {
         if (retry && out.reusedSocket && (e.code === "ECONNRESET" || e.code === "EPIPE")) attempt(false).then(resolve, reject);

@@ -1,0 +1,13 @@
+# The zeroscale gateway image: the gateway (bundled into one file by `npm run build`) and the runner
+# that serves `code` functions. Built by the Docker backend's Pulumi program, context: the zeroscale
+# package. BASE_IMAGE is any image with node 20 on PATH (default node:20-bookworm-slim); without a
+# registry, build zeroscale/node:20 locally first (scripts/make-node-image.sh) and pass it.
+ARG BASE_IMAGE=node:20-bookworm-slim
+FROM ${BASE_IMAGE}
+COPY dist/gateway/gateway.cjs /zeroscale/gateway.cjs
+COPY dist/runtime/runner/serve.js /zeroscale/runner/serve.mjs
+# /app/code holds a code function's files in images built FROM this one; .js there is read as ESM.
+COPY docker/app-package.json /app/package.json
+ENV NODE_ENV=production
+ENTRYPOINT ["node", "/zeroscale/gateway.cjs"]
+CMD ["--config", "/etc/zeroscale/gateway.json"]

@@ -1,0 +1,78 @@
+import type { DeploymentGraph, Diagnostic, Plan } from "../../lib/index.js";
+
+/** An image a function runs. */
+export type PlannedImage =
+  | { readonly fn: string; readonly kind: "remote"; readonly name: string }
+  | {
+      readonly fn: string;
+      readonly kind: "build";
+      readonly name: string;
+      /** Build context, relative to the program's folder. */
+      readonly context: string;
+      /** Dockerfile path inside the context (build functions)... */
+      readonly dockerfile: string | null;
+      /** ...or its content, generated for code functions (written next to the plan). */
+      readonly dockerfileContent: string | null;
+      readonly args: Readonly<Record<string, string>>;
+    };
+
+/** One pre-created (not started) function container. */
+export interface PlannedContainer {
+  readonly fn: string;
+  readonly name: string;
+  readonly index: number;
+  readonly image: string;
+  /** Port it listens on ($PORT). */
+  readonly port: number;
+  /** Plain environment (no secrets). */
+  readonly env: Readonly<Record<string, string>>;
+  /** Environment read from secret stores at deploy time (Pulumi secrets), never values. */
+  readonly secretEnv: readonly { readonly name: string; readonly secret: string; readonly key: string }[];
+  readonly labels: Readonly<Record<string, string>>;
+  readonly memoryMb: number;
+  readonly cpus: number;
+  readonly user: string | null;
+  readonly readOnly: boolean;
+  readonly noNewPrivileges: boolean;
+  readonly command: readonly string[] | null;
+  readonly entrypoint: readonly string[] | null;
+}
+
+/** The gateway container's settings, as its config file holds them (plus the graph). */
+export interface PlannedGateway {
+  readonly name: string;
+  readonly image: string;
+  /** Host port the routes are published on. */
+  readonly port: number;
+  /** Host address they are published on (bridge mode). */
+  readonly publishAddress: string;
+  /** Admin port inside the gateway's network namespace (never published; 127.0.0.1 there). */
+  readonly adminPort: number;
+  readonly socketPath: string;
+  readonly config: {
+    readonly port: number;
+    readonly host: string;
+    readonly adminPort: number;
+    readonly networkMode: "host" | "bridge";
+    readonly scaleToZeroGracePeriodSeconds: number;
+    readonly bufferSize: number;
+    readonly waitTimeoutMs: number;
+  };
+}
+
+/** The Docker backend's plan: plain data, JSON, validated by providers/docker/plan.schema.json. */
+export interface DockerPlan extends Plan {
+  readonly backend: "docker";
+  readonly app: string;
+  readonly network: { readonly name: string; readonly mode: "host" | "bridge" };
+  readonly images: readonly PlannedImage[];
+  readonly containers: readonly PlannedContainer[];
+  readonly gateway: PlannedGateway;
+  /** The graph the gateway runs (its config file holds it). */
+  readonly graph: DeploymentGraph;
+  /** Effective scaling per function, in zeroscale's vocabulary. */
+  readonly functions: readonly { readonly id: string; readonly minInstances: number; readonly maxInstances: number; readonly idleTimeoutSeconds: number | null; readonly triggers: readonly string[] }[];
+  /** URL of every HTTP trigger. */
+  readonly urls: Readonly<Record<string, string>>;
+  readonly warnings: readonly Diagnostic[];
+}

@@ -1,0 +1,151 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import * as docker from "@pulumi/docker";
+import * as pulumi from "@pulumi/pulumi";
+import { packageRoot } from "../../runtime/drivers/paths.js";
+import type { DockerPlan } from "../docker/plan.js";
+import { ZeroscaleComponent } from "./component.js";
+
+/** Options of the Docker realiser. */
+export interface DockerDeployOptions {
+  /** Secret values by store and key (Pulumi secrets); every referenced one must be given. @default {} */
+  readonly secrets?: Readonly<Record<string, Readonly<Record<string, pulumi.Input<string>>>>>;
+  /** Folder that `build.context` / `code.path` are relative to (the program's folder). @default process.cwd() */
+  readonly baseDir?: string;
+  /** Image with node 20 the gateway image builds FROM. @default "node:20-bookworm-slim" */
+  readonly baseImage?: string;
+  readonly provider?: pulumi.ProviderResource;
+  readonly parent?: pulumi.Resource;
+}
+
+/** What the Docker realiser registered. */
+export interface DockerDeployed {
+  readonly app: ZeroscaleComponent;
+  readonly functions: Readonly<Record<string, ZeroscaleComponent>>;
+  readonly network: docker.Network | undefined;
+  readonly gatewayImage: docker.Image;
+  readonly gateway: docker.Container;
+  readonly images: Readonly<Record<string, docker.Image | docker.RemoteImage>>;
+  readonly containers: Readonly<Record<string, docker.Container>>;
+  readonly gatewayUrl: pulumi.Output<string>;
+  readonly urls: Readonly<Record<string, pulumi.Output<string>>>;
+  readonly plan: DockerPlan;
+}
+
+const labels = (l: Readonly<Record<string, string>>) => Object.entries(l).map(([label, value]) => ({ label, value }));
+
+/**
+ * Register a Docker plan: the app network, the gateway image (built from this package) and
+ * container (Docker socket mounted read-only, config uploaded as a file), one image per function,
+ * and each function's containers, created but not started, which the gateway starts with demand.
+ */
+export function realiseDockerPlan(plan: DockerPlan, options: DockerDeployOptions = {}): DockerDeployed {
+  const app = new ZeroscaleComponent("zeroscale:index:App", plan.app, options.parent ? { parent: options.parent } : {});
+  const base: pulumi.CustomResourceOptions = options.provider ? { provider: options.provider } : {};
+  const baseDir = options.baseDir ?? process.cwd();
+  const bridge = plan.network.mode === "bridge";
+  const network = bridge
+    ? new docker.Network(`${plan.app}-network`, { name: plan.network.name, driver: "bridge", labels: labels({ "zeroscale.dev/app": plan.app }) }, { ...base, parent: app })
+    : undefined;
+  const net = (): Pick<docker.ContainerArgs, "networkMode" | "networksAdvanced"> =>
+    network ? { networksAdvanced: [{ name: network.name }] } : { networkMode: "host" };
+
+  const root = packageRoot();
+  const gatewayImage = new docker.Image(
+    `${plan.app}-gateway-image`,
+    {
+      imageName: plan.gateway.image,
+      build: { context: root, dockerfile: join(root, "docker/gateway.Dockerfile"), args: { BASE_IMAGE: options.baseImage ?? "node:20-bookworm-slim" } },
+      skipPush: true,
+    },
+    { ...base, parent: app },
+  );
+
+  const functions: Record<string, ZeroscaleComponent> = {};
+  const images: Record<string, docker.Image | docker.RemoteImage> = {};
+  const containers: Record<string, docker.Container> = {};
+  for (const f of plan.functions) {
+    const component = new ZeroscaleComponent("zeroscale:index:ServerlessFunction", f.id.split("/").join("-"), { parent: app });
+    functions[f.id] = component;
+    const spec = plan.images.find((i) => i.fn === f.id);
+    if (!spec) continue;
+    let image: docker.Image | docker.RemoteImage;
+    if (spec.kind === "remote") {
+      image = new docker.RemoteImage(`${spec.name}`, { name: spec.name, keepLocally: true }, { ...base, parent: component });
+    } else {
+      let dockerfile = spec.dockerfile ? resolve(baseDir, spec.context, spec.dockerfile) : "";
+      if (spec.dockerfileContent) {
+        const dir = join(tmpdir(), "zeroscale-dockerfiles");
+        mkdirSync(dir, { recursive: true });
+        dockerfile = join(dir, `${spec.name.replace(/[^a-z0-9]+/g, "-")}.Dockerfile`);
+        writeFileSync(dockerfile, spec.dockerfileContent);
+      }
+      image = new docker.Image(
+        `${spec.name.split("/")[1]?.split(":")[0]}-image`,
+        { imageName: spec.name, build: { context: resolve(baseDir, spec.context), dockerfile, args: { ...spec.args } }, skipPush: true },
+        { ...base, parent: component, dependsOn: spec.dockerfileContent ? [gatewayImage] : [] },
+      );
+    }
+    images[f.id] = image;
+    const imageRef = image instanceof docker.RemoteImage ? image.imageId : image.imageName;
+    for (const c of plan.containers.filter((x) => x.fn === f.id)) {
+      const envs: pulumi.Input<string>[] = Object.entries(c.env).map(([k, v]) => `${k}=${v}`);
+      for (const s of c.secretEnv) {
+        const value = options.secrets?.[s.secret]?.[s.key];
+        if (value === undefined) throw new Error(`${f.id}: env ${s.name} reads secret ${s.secret}/${s.key}; pass it in deploy(app, docker(), { secrets: { "${s.secret}": { "${s.key}": config.requireSecret("...") } } })`);
+        envs.push(pulumi.secret(pulumi.interpolate`${s.name}=${value}`));
+      }
+      containers[c.name] = new docker.Container(
+        c.name,
+        {
+          name: c.name,
+          image: imageRef,
+          start: false,
+          mustRun: false,
+          envs,
+          labels: labels(c.labels),
+          ...net(),
+          memory: c.memoryMb,
+          cpus: String(c.cpus),
+          readOnly: c.readOnly,
+          ...(c.user ? { user: c.user } : {}),
+          tmpfs: { "/tmp": "rw,size=64m" },
+          capabilities: { drops: ["ALL"] },
+          securityOpts: c.noNewPrivileges ? ["no-new-privileges"] : [],
+          init: true,
+          ...(c.command ? { command: [...c.command] } : {}),
+          ...(c.entrypoint ? { entrypoints: [...c.entrypoint] } : {}),
+        },
+        { ...base, parent: component, dependsOn: [image, ...(network ? [network] : [])], additionalSecretOutputs: ["envs"] },
+      );
+    }
+    component.complete({});
+  }
+
+  const g = plan.gateway;
+  const gateway = new docker.Container(
+    g.name,
+    {
+      name: g.name,
+      image: gatewayImage.imageName,
+      restart: "unless-stopped",
+      mustRun: true,
+      ...net(),
+      ...(bridge ? { ports: [{ internal: g.config.port, external: g.port, ip: g.publishAddress, protocol: "tcp" }] } : {}),
+      volumes: [{ hostPath: g.socketPath, containerPath: "/var/run/docker.sock", readOnly: true }],
+      uploads: [{ file: "/etc/zeroscale/gateway.json", content: JSON.stringify({ graph: plan.graph, ...g.config }) }],
+      labels: labels({ "zeroscale.dev/app": plan.app, "zeroscale.dev/component": "gateway" }),
+      readOnly: true,
+      capabilities: { drops: ["ALL"] },
+      securityOpts: ["no-new-privileges"],
+      init: true,
+    },
+    { ...base, parent: app, dependsOn: Object.values(containers) },
+  );
+  const gatewayUrl = pulumi.output(`http://localhost:${g.port}`);
+  const urls: Record<string, pulumi.Output<string>> = {};
+  for (const [trigger, url] of Object.entries(plan.urls)) urls[trigger] = pulumi.output(url);
+  app.complete({ gatewayUrl, urls });
+  return { app, functions, network, gatewayImage, gateway, images, containers, gatewayUrl, urls, plan };
+}

@@ -1,0 +1,52 @@
+/**
+ * The gateway as a program (the Docker backend's gateway container runs this):
+ *   node dist/runtime/gateway-main.js --config /etc/zeroscale/gateway.json
+ * The config holds the deployment graph and the gateway settings; secrets are never in it.
+ */
+import { readFileSync } from "node:fs";
+import { pino } from "pino";
+import type { DeploymentGraph } from "../lib/index.js";
+import { graphSchemaErrors } from "../lib/index.js";
+import { PrecreatedContainersDriver } from "./drivers/precreated.js";
+import { Gateway } from "./gateway/gateway.js";
+
+/** The gateway container's configuration file. */
+export interface GatewayConfig {
+  readonly graph: DeploymentGraph;
+  readonly port: number;
+  readonly host: string;
+  readonly adminPort: number;
+  readonly networkMode: "host" | "bridge";
+  readonly scaleToZeroGracePeriodSeconds: number;
+  readonly bufferSize: number;
+  readonly waitTimeoutMs: number;
+}
+
+async function main(): Promise<void> {
+  const at = process.argv.indexOf("--config");
+  const file = at >= 0 ? process.argv[at + 1] : process.env["ZEROSCALE_GATEWAY_CONFIG"];
+  if (!file) throw new Error("pass --config <file> or set ZEROSCALE_GATEWAY_CONFIG");
+  const config = JSON.parse(readFileSync(file, "utf8")) as GatewayConfig;
+  const problems = graphSchemaErrors(config.graph);
+  if (problems.length) throw new Error(`the gateway config's graph is invalid:\n${problems.join("\n")}`);
+  const logger = pino({ level: process.env["LOG_LEVEL"] ?? "info" });
+  const gateway = new Gateway(config.graph, {
+    driver: new PrecreatedContainersDriver(config.graph.app.name, { networkMode: config.networkMode }),
+    port: config.port,
+    host: config.host,
+    adminPort: config.adminPort,
+    scaleToZeroGracePeriodSeconds: config.scaleToZeroGracePeriodSeconds,
+    bufferSize: config.bufferSize,
+    waitTimeoutMs: config.waitTimeoutMs,
+    logger,
+  });
+  await gateway.start();
+  const stop = () => void gateway.stop().then(() => process.exit(0));
+  process.on("SIGTERM", stop);
+  process.on("SIGINT", stop);
+}
+
+main().catch((e: unknown) => {
+  console.error(JSON.stringify({ level: "fatal", msg: String((e as Error)?.message ?? e) }));
+  process.exit(1);
+});
