@@ -5,22 +5,11 @@
  */
 import { readFileSync } from "node:fs";
 import { pino } from "pino";
-import type { DeploymentGraph } from "../lib/index.js";
 import { graphSchemaErrors } from "../lib/index.js";
+import type { GatewayConfig } from "./gateway-config.js";
 import { PrecreatedContainersDriver } from "./drivers/precreated.js";
 import { Gateway } from "./gateway/gateway.js";
 
-/** The gateway container's configuration file. */
-export interface GatewayConfig {
-  readonly graph: DeploymentGraph;
-  readonly port: number;
-  readonly host: string;
-  readonly adminPort: number;
-  readonly networkMode: "host" | "bridge";
-  readonly scaleToZeroGracePeriodSeconds: number;
-  readonly bufferSize: number;
-  readonly waitTimeoutMs: number;
-}
 
 async function main(): Promise<void> {
   const at = process.argv.indexOf("--config");

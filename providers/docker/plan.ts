@@ -1,4 +1,5 @@
 import type { DeploymentGraph, Diagnostic, Plan } from "../../lib/index.js";
+import type { GatewaySettings } from "../../runtime/gateway-config.js";
 
 /** An image a function runs. */
 export type PlannedImage =
@@ -49,15 +50,7 @@ export interface PlannedGateway {
   /** Admin port inside the gateway's network namespace (never published; 127.0.0.1 there). */
   readonly adminPort: number;
   readonly socketPath: string;
-  readonly config: {
-    readonly port: number;
-    readonly host: string;
-    readonly adminPort: number;
-    readonly networkMode: "host" | "bridge";
-    readonly scaleToZeroGracePeriodSeconds: number;
-    readonly bufferSize: number;
-    readonly waitTimeoutMs: number;
-  };
+  readonly config: GatewaySettings;
 }
 
 /** The Docker backend's plan: plain data, JSON, validated by providers/docker/plan.schema.json. */
