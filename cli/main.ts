@@ -51,7 +51,8 @@ export function createCli(): Command {
     .option("--namespace <ns>", "Kubernetes namespace (knative, keda)")
     .option("--image-registry <prefix>", "registry for build/code functions' images: <prefix>/<function name>:<tag> (knative, keda)")
     .option("--image-tag <tag>", "tag for --image-registry images", "latest")
-    .action(async (program: string, opts: { out: string; backend?: string[]; namespace?: string; imageRegistry?: string; imageTag?: string }) => {
+    .option("--strict", "treat warnings as errors (exit 1 listing them)")
+    .action(async (program: string, opts: { out: string; backend?: string[]; namespace?: string; imageRegistry?: string; imageTag?: string; strict?: boolean }) => {
       const graph = await loadGraph(program);
       const outDir = resolve(opts.out);
       const files: ArtifactFile[] = [{ path: "graph.json", content: graphJson(graph) }];
@@ -63,6 +64,7 @@ export function createCli(): Command {
         warnings.push(...plan.warnings.filter((w) => !graph.warnings.includes(w)));
         for (const f of backend.artifacts(plan)) files.push({ path: join(name, f.path), content: f.content });
       }
+      if (opts.strict && warnings.length > 0) throw new ValidationError(warnings.map((w) => ({ ...w, severity: "error" as const })));
       await rm(outDir, { recursive: true, force: true });
       const written = await writeArtifacts(outDir, files);
       console.log(summarizeGraph({ ...graph, warnings }));
@@ -74,9 +76,12 @@ export function createCli(): Command {
     .command("validate")
     .description("validate an app; exit 1 listing every problem")
     .argument("<app>", "the program (.ts or .js) exporting the App")
-    .action(async (program: string) => {
+    .option("--strict", "treat warnings as errors")
+    .action(async (program: string, opts: { strict?: boolean }) => {
       const graph = await loadGraph(program);
+      if (opts.strict && graph.warnings.length > 0) throw new ValidationError(graph.warnings.map((w) => ({ ...w, severity: "error" as const })));
       for (const w of graph.warnings) console.log(`warning: ${formatDiagnostic(w)}`);
+      for (const s of graph.suppressed) console.log(`suppressed: ${s.code} at ${s.path} (${s.reason})`);
       console.log(`valid: ${graph.nodes.length} nodes, ${graph.edges.length} edges`);
     });
 

@@ -1,4 +1,5 @@
 import { Construct } from "constructs";
+import type { PolicyOptions } from "./policy/checks.js";
 
 const APP_BRAND = Symbol.for("zeroscale.App");
 
@@ -14,6 +15,8 @@ export interface AppProps {
    * @default {}
    */
   readonly labels?: Readonly<Record<string, string>>;
+  /** Opt-in policy checks. @default {} */
+  readonly policy?: PolicyOptions;
 }
 
 /**

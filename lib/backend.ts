@@ -26,6 +26,48 @@ export interface ArtifactFile {
 /** How a backend treats a prop: as the docs' capability table says. */
 export type Support = "honoured" | "approximate" | "unsupported";
 
+/** The props and trigger kinds every backend states its support for (docs/backends/README.md). */
+export const CAPABILITIES = [
+  "image",
+  "build / code",
+  "env, secrets",
+  "memory, cpu",
+  "timeout",
+  "concurrency",
+  "security relaxations",
+  "minInstances, maxInstances",
+  "initialInstances",
+  "idleTimeout",
+  "stableWindow, burst",
+  "scaleDownDelay",
+  "metric: concurrency",
+  "metric: rps",
+  "metric: cpu, memory",
+  "metric: queueLength",
+  "schedule baselines",
+  "trigger: http",
+  "trigger: schedule",
+  "trigger: schedule with seconds",
+  "queue: redis",
+  "queue: rabbitmq",
+  "queue: kafka",
+  "queue: nats",
+  "queue connection from a secret",
+] as const;
+export type Capability = (typeof CAPABILITIES)[number];
+
+/** A backend's capability table: support and a short note per capability. */
+export type CapabilityTable = Readonly<Record<Capability, readonly [Support, string]>>;
+
+/** The capability tables of some backends as one Markdown table. */
+export function renderCapabilityTable(backends: readonly { readonly name: string; readonly capabilities: CapabilityTable }[]): string {
+  const mark = (s: Support) => (s === "honoured" ? "yes" : s === "approximate" ? "approx." : "no");
+  const head = `| capability | ${backends.map((b) => b.name).join(" | ")} |`;
+  const sep = `|---|${backends.map(() => "---").join("|")}|`;
+  const rows = CAPABILITIES.map((c) => `| ${c} | ${backends.map((b) => `${mark(b.capabilities[c][0])}${b.capabilities[c][1] ? `: ${b.capabilities[c][1]}` : ""}`).join(" | ")} |`);
+  return [head, sep, ...rows].join("\n");
+}
+
 /** What a compiled plan means, in zeroscale's own vocabulary: read by the conformance suite. */
 export interface PlanView {
   readonly functions: Readonly<
@@ -55,6 +97,8 @@ export interface Plan {
 /** A backend: compiles a graph (pure), writes artifacts, and explains its plan. */
 export interface Backend<P extends Plan = Plan> {
   readonly name: string;
+  /** What this backend honours, approximates or cannot do; approximate and unsupported uses are reported at synth. */
+  readonly capabilities: CapabilityTable;
   /** @throws BackendError listing every prop this backend cannot honour. */
   compile(graph: DeploymentGraph): P;
   /** The files `zeroscale synth --backend <name>` writes. */

@@ -33,7 +33,10 @@ export {
   type ServerlessFunctionProps,
 } from "./serverless-function.js";
 export { synth, type SynthOptions } from "./synth.js";
+export { type PolicyOptions } from "./policy/checks.js";
+export { applySuppressions, suppress, type Suppression, type SuppressedDiagnostic } from "./policy/suppress.js";
 export { type Diagnostic, formatDiagnostic, type Severity, ValidationError } from "./validation/diagnostic.js";
-export { type ArtifactFile, type Backend, BackendError, type NodeHandlers, type Plan, type PlanView, type Support, visitGraph } from "./backend.js";
+export { type ArtifactFile, type Backend, BackendError, CAPABILITIES, type Capability, type CapabilityTable, renderCapabilityTable, type NodeHandlers, type Plan, type PlanView, type Support, visitGraph } from "./backend.js";
 export { Diagnostics } from "./validation/diagnostic.js";
 export { parseQuantity as parseQuantityValue } from "./validation/checker.js";
+export { CHECKS, type CheckInfo } from "./policy/catalog.js";

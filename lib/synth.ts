@@ -2,6 +2,8 @@ import type { IConstruct } from "constructs";
 import { App } from "./app.js";
 import { EventTrigger } from "./event-trigger.js";
 import { checkGraph, dependencyEdges } from "./graph/check.js";
+import { runPolicyChecks } from "./policy/checks.js";
+import { applySuppressions, collectSuppressions, isSuppressible } from "./policy/suppress.js";
 import { assertValidGraph } from "./graph/schema.js";
 import { sortGraph } from "./graph/sort.js";
 import { type DeploymentGraph, type FunctionNode, GRAPH_API_VERSION, type GraphEdge, type GraphNode, type ScalingPolicyNode, type TriggerNode } from "./graph/types.js";
@@ -118,7 +120,20 @@ export function synth(app: App, options: SynthOptions = {}): DeploymentGraph {
   edges.push(...dependencyEdges(all, graphIds));
 
   checkGraph(diags, nodes, edges);
-  diags.throwIfErrors();
+  runPolicyChecks(diags, nodes, app.props.policy);
+
+  const suppressions = collectSuppressions(all);
+  for (const s of suppressions) {
+    if (s.reason.trim().length === 0) diags.error("ZS-SUPPRESS-REASON", s.path, "(suppression)", s.code, "has no reason", "say why the check does not apply; the reason appears in the output");
+  }
+  for (const d of diags.list("error")) {
+    if (!isSuppressible(d) && suppressions.some((s) => s.code === d.code && (d.path === s.path || d.path.startsWith(`${s.path}/`)))) {
+      diags.error("ZS-SUPPRESS-NOT-ALLOWED", d.path, "(suppression)", d.code, "suppresses a validation error, which cannot be suppressed", "fix the error instead (only warnings and ZS-POLICY-* checks can be suppressed)");
+    }
+  }
+  const errors = applySuppressions(diags.list("error"), suppressions);
+  const warnings = applySuppressions(diags.list("warning"), suppressions);
+  if (errors.kept.length > 0) throw new ValidationError(errors.kept, warnings.kept);
 
   const sorted = sortGraph(nodes, edges);
   const graph: DeploymentGraph = {
@@ -127,7 +142,9 @@ export function synth(app: App, options: SynthOptions = {}): DeploymentGraph {
     app: { name: appName, labels: appLabels },
     nodes: sorted.nodes,
     edges: sorted.edges,
-    warnings: diags.list("warning"),
+    warnings: warnings.kept,
+    suppressions,
+    suppressed: [...errors.suppressed, ...warnings.suppressed],
   };
   assertValidGraph(graph);
   return graph;

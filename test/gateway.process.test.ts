@@ -74,6 +74,17 @@ describe("gateway (process driver)", () => {
     expect(after.status).toBe(200);
   });
 
+  it("sends a request that follows an instance crash to a fresh instance", async () => {
+    gateway = await startGateway(echoApp("dead"), driver());
+    const { pid } = (await (await get("/echo")).json()) as { pid: number };
+    process.kill(pid, "SIGKILL");
+    await waitFor(() => !alive(pid), 2000); // dead, but the gateway has not noticed yet (no exit event handled)
+    const res = await get("/echo/after");
+    const body = (await res.json()) as { pid: number };
+    expect(res.status, JSON.stringify(body)).toBe(200);
+    expect(body.pid).not.toBe(pid);
+  });
+
   it("loses no request while scaling down under load", async () => {
     gateway = await startGateway(echoApp("down", { concurrency: 2 }, { initialInstances: 5, minInstances: 0, maxInstances: 5, stableWindow: "6s" }), driver(), { scaleToZeroGracePeriodSeconds: 1 });
     await waitFor(() => gateway?.status()[0]?.instances.ready === 5, 10_000);

@@ -16,6 +16,7 @@ export function summarizeGraph(graph: DeploymentGraph): string {
     if (p) lines.push(`    scaling ${describePolicy(p)}`);
   }
   for (const w of graph.warnings) lines.push(`  warning ${w.code} ${w.path}: ${w.prop} ${w.problem}`);
+  for (const s of graph.suppressed ?? []) lines.push(`  suppressed ${s.code} ${s.path}: ${s.reason}`);
   return lines.join("\n");
 }
 

@@ -1,3 +1,4 @@
+import type { SuppressedDiagnostic, Suppression } from "../policy/suppress.js";
 import type { Diagnostic } from "../validation/diagnostic.js";
 
 /** The graph format version; bumped on any incompatible change. */
@@ -125,4 +126,8 @@ export interface DeploymentGraph {
   readonly edges: readonly GraphEdge[];
   /** Warnings found by validation and checks (errors stop synth instead). */
   readonly warnings: readonly Diagnostic[];
+  /** Suppressions declared with `suppress(construct, code, reason)`; backends apply them too. */
+  readonly suppressions: readonly Suppression[];
+  /** Diagnostics silenced by a suppression, with its reason. */
+  readonly suppressed: readonly SuppressedDiagnostic[];
 }

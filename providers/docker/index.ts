@@ -1,4 +1,5 @@
 import {
+  applySuppressions,
   type Backend,
   BackendError,
   type DeploymentGraph,
@@ -9,6 +10,7 @@ import {
   type PlanView,
   visitGraph,
 } from "../../lib/index.js";
+import { DOCKER_CAPABILITIES } from "./capabilities.js";
 import type { DockerPlan, PlannedContainer, PlannedImage } from "./plan.js";
 
 /** Options of the {@link docker} backend. */
@@ -142,6 +144,7 @@ export function docker(options: DockerBackendOptions = {}): DockerBackend {
   return {
     name: "docker",
     target: "docker",
+    capabilities: DOCKER_CAPABILITIES,
     options,
     compile(graph: DeploymentGraph): DockerPlan {
       const ctx: Ctx = { diags: new Diagnostics(), images: [], containers: [], functions: new Map(), urls: {}, nextPort: options.functionPortBase ?? 20000 };
@@ -177,7 +180,7 @@ export function docker(options: DockerBackendOptions = {}): DockerBackend {
         graph,
         functions: [...ctx.functions.values()].map((f) => ({ ...f, triggers: [...f.triggers].sort() })),
         urls: ctx.urls,
-        warnings: [...graph.warnings, ...ctx.diags.list("warning")],
+        warnings: [...graph.warnings, ...applySuppressions(ctx.diags.list("warning"), graph.suppressions).kept],
       };
     },
     artifacts(plan: DockerPlan) {

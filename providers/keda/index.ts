@@ -10,6 +10,7 @@ import { objectMeta, selectorLabels } from "../kubernetes/meta.js";
 import { compileKube, type KubeContext, type KubePlan, viewKubePlan } from "../kubernetes/plan.js";
 import { containerEnv, type ImageOptions, imageOf, resources, securityAnnotations, securityContext, TMP_MOUNT, TMP_VOLUME } from "../kubernetes/pod.js";
 import { kubeArtifacts } from "../kubernetes/yaml.js";
+import { KEDA_CAPABILITIES } from "./capabilities.js";
 import { cronJob } from "./cron-job.js";
 import { queueEnv, queueScaler, type ScaledTrigger } from "./scalers.js";
 
@@ -124,6 +125,9 @@ export function keda(options: KedaOptions = {}): KedaBackend {
         return;
       }
       const plan = kube.fnPlan(fn);
+      if (p.initialInstances !== Math.max(1, p.minInstances)) {
+        kube.diags.warn("ZS-KEDA-INITIAL", p.id, "initialInstances", p.initialInstances, `has no KEDA equivalent: the Deployment starts at 1 replica and KEDA scales it after initialCooldownPeriod`, "leave initialInstances at its default for KEDA");
+      }
       if (viaInterceptor) {
         const targetValue = Math.max(1, Math.round((p.metric.target * p.targetUtilizationPercent) / 100));
         const hosts = [...new Set([...http.map((t) => (t.source as { host: string | null }).host ?? "*"), ...(http.length === 0 || schedules.length > 0 ? [internalHost(fn)] : [])])].sort();
@@ -159,6 +163,9 @@ export function keda(options: KedaOptions = {}): KedaBackend {
           kube.diags.warn("ZS-KEDA-RESOURCE-ZERO", p.id, "minInstances", 0, `cannot be 0 with metric ${p.metric.type}: KEDA's ${p.metric.type} scaler never scales to zero, so minReplicaCount is 1`, "scale on queueLength for idle-zero, or set minInstances: 1");
           min = 1;
         }
+        if (options.fallback) {
+          kube.diags.error("ZS-KEDA-FALLBACK", p.id, `metric.${p.metric.type}`, p.metric.target, "cannot be combined with keda({ fallback }): KEDA's webhook rejects fallback with cpu/memory scalers", "drop the fallback option, or scale this function on queueLength");
+        }
         scaled.push({ type: p.metric.type, name: p.metric.type, metricType: "Utilization", metadata: { value: String(p.metric.target) } });
       } else {
         if (p.metric.type !== "queueLength") {
@@ -193,6 +200,7 @@ export function keda(options: KedaOptions = {}): KedaBackend {
   return {
     name: "keda",
     target: "kubernetes",
+    capabilities: KEDA_CAPABILITIES,
     options,
     compile: (graph: DeploymentGraph) => compileKube("keda", graph, namespace, handlers, (kube) => ({ kube, deployments: new Map() })),
     artifacts: kubeArtifacts,

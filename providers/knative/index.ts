@@ -10,6 +10,7 @@ import { compileKube, type KubeContext, type KubePlan, viewKubePlan } from "../k
 import { containerEnv, type ImageOptions, imageOf, resources, securityAnnotations, securityContext, TMP_MOUNT, TMP_VOLUME } from "../kubernetes/pod.js";
 import { kubeArtifacts } from "../kubernetes/yaml.js";
 import { knativeScaling } from "./autoscaling.js";
+import { KNATIVE_CAPABILITIES } from "./capabilities.js";
 import { httpRoute, pingSource, queueSource, type RouteOptions } from "./eventing.js";
 
 /** Options of the {@link knative} backend. */
@@ -111,6 +112,7 @@ export function knative(options: KnativeOptions = {}): KnativeBackend {
   return {
     name: "knative",
     target: "kubernetes",
+    capabilities: KNATIVE_CAPABILITIES,
     options,
     compile: (graph: DeploymentGraph) => compileKube("knative", graph, namespace, handlers, (kube) => ({ kube, services: new Map() })),
     artifacts: kubeArtifacts,

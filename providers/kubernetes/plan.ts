@@ -1,5 +1,5 @@
 import type { DeploymentGraph, FunctionNode, NodeHandlers, Plan, PlanView, ScalingPolicyNode, TriggerNode } from "../../lib/index.js";
-import { BackendError, Diagnostics, visitGraph } from "../../lib/index.js";
+import { applySuppressions, BackendError, Diagnostics, visitGraph } from "../../lib/index.js";
 
 /** A Kubernetes object as plain data. */
 export interface KubeObject {
@@ -108,7 +108,7 @@ export class KubeContext {
       app: this.graph.app.name,
       functions: [...this.functions.values()],
       resources: this.resources,
-      warnings: [...this.graph.warnings, ...this.diags.list("warning")],
+      warnings: [...this.graph.warnings, ...applySuppressions(this.diags.list("warning"), this.graph.suppressions).kept],
     };
   }
 }

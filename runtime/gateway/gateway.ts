@@ -9,8 +9,8 @@ import type { Driver } from "../drivers/types.js";
 import { FunctionScaler, type ScaleDecision } from "../kpa/scaler.js";
 import { MetricWindow } from "./metric-window.js";
 import { GatewayMetrics } from "./observability.js";
-import { ActivationError, FunctionPool, type PoolEvent } from "./pool.js";
-import { createAgent, forward } from "./proxy.js";
+import { ActivationError, FunctionPool, type PoolEvent, type PoolInstance } from "./pool.js";
+import { createAgent, type ForwardRequest, forward } from "./proxy.js";
 import { Router } from "./router.js";
 import { type Deliver, Scheduler } from "./schedules.js";
 import { startAdmin } from "./admin.js";
@@ -183,16 +183,17 @@ export class Gateway extends EventEmitter {
   readonly deliver: Deliver = async (fnId, trigger, event) => {
     const fn = this.fns.get(fnId);
     if (!fn) return 404;
-    let inst;
+    let sent: { inst: PoolInstance; res: IncomingMessage };
     try {
-      inst = await fn.pool.acquire();
+      sent = await this.send(fn, { method: "POST", path: "/", headers: event.headers, body: event.body }, {});
     } catch (e) {
-      this.metrics.deliveries.inc({ trigger, outcome: "no-instance" });
+      const status = e instanceof ActivationError ? e.status : 502;
+      this.metrics.deliveries.inc({ trigger, outcome: e instanceof ActivationError ? "no-instance" : "failed" });
       this.log.warn({ trigger, fn: fnId, err: (e as Error).message }, "event not delivered");
-      return (e as ActivationError).status ?? 503;
+      return status;
     }
+    const { inst, res } = sent;
     try {
-      const res = await forward(fn.agent, inst.host, inst.port, { method: "POST", path: "/", headers: event.headers, body: event.body }, fn.node.timeoutSeconds * 1000, {});
       res.resume();
       await new Promise((r) => res.on("end", r));
       const code = res.statusCode ?? 0;
@@ -317,20 +318,26 @@ export class Gateway extends EventEmitter {
       return json(res, 413, { error: `request body over ${this.options.maxBodyBytes ?? 10 * 2 ** 20} bytes`, function: fnId }, { connection: "close" });
     }
     if (body === "aborted") return;
-    let inst;
+    let sent: { inst: PoolInstance; res: IncomingMessage };
     try {
-      inst = await fn.pool.acquire();
-    } catch (e) {
-      const err = e as ActivationError;
-      finish(err.status);
-      return json(res, err.status, { error: err.message, function: fnId }, { "retry-after": err.status === 503 ? "1" : "5" });
-    }
-    try {
-      const upstream = await forward(fn.agent, inst.host, inst.port, { method: req.method ?? "GET", path: url, headers: req.headers, body }, fn.node.timeoutSeconds * 1000, {
+      sent = await this.send(fn, { method: req.method ?? "GET", path: url, headers: req.headers, body }, {
         "x-forwarded-for": req.socket.remoteAddress ?? "127.0.0.1",
         "x-forwarded-host": req.headers.host ?? "",
         "x-forwarded-proto": "http",
       });
+    } catch (e) {
+      if (e instanceof ActivationError) {
+        finish(e.status);
+        return json(res, e.status, { error: e.message, function: fnId }, { "retry-after": e.status === 503 ? "1" : "5" });
+      }
+      const err = e as NodeJS.ErrnoException;
+      const status = err.code === "ZS_TIMEOUT" ? 504 : 502;
+      finish(status);
+      const message = status === 504 ? `${fnId} did not answer within its timeout (${fn.node.timeoutSeconds}s)` : `the instance of ${fnId} failed before answering (${err.code ?? err.message})`;
+      return json(res, status, { error: message, function: fnId });
+    }
+    const { inst, res: upstream } = sent;
+    try {
       res.writeHead(upstream.statusCode ?? 502, upstream.headers);
       upstream.pipe(res);
       await new Promise<void>((resolve) => {
@@ -342,15 +349,26 @@ export class Gateway extends EventEmitter {
         res.on("close", resolve);
       });
       finish(upstream.statusCode ?? 502);
-    } catch (e) {
-      const err = e as NodeJS.ErrnoException;
-      const status = err.code === "ZS_TIMEOUT" ? 504 : 502;
-      finish(status);
-      const message = status === 504 ? `${fnId} did not answer within its timeout (${fn.node.timeoutSeconds}s)` : `the instance of ${fnId} failed before answering (${err.code ?? err.message})`;
-      if (!res.headersSent) json(res, status, { error: message, function: fnId });
-      else res.destroy();
     } finally {
       fn.pool.release(inst);
+    }
+  }
+
+  /**
+   * Acquire an instance and forward; an instance that refuses the connection (it died, and the
+   * request never reached it) is evicted and the request goes to another one, up to 3 times. The
+   * caller releases the returned instance when the response is done.
+   */
+  private async send(fn: Fn, request: ForwardRequest, extra: Record<string, string>): Promise<{ inst: PoolInstance; res: IncomingMessage }> {
+    for (let attempt = 1; ; attempt++) {
+      const inst = await fn.pool.acquire();
+      try {
+        return { inst, res: await forward(fn.agent, inst.host, inst.port, request, fn.node.timeoutSeconds * 1000, extra) };
+      } catch (e) {
+        fn.pool.release(inst);
+        if ((e as NodeJS.ErrnoException).code !== "ECONNREFUSED" || attempt >= 3) throw e;
+        fn.pool.evict(inst, "refused a connection");
+      }
     }
   }
 }

@@ -135,6 +135,15 @@ export class FunctionPool {
     else this.dispatch();
   }
 
+  /** Take an instance that refused a connection out of rotation (it died); the autoscaler replaces it. */
+  evict(inst: PoolInstance, reason: string): void {
+    if (inst.state === "draining") return;
+    inst.state = "draining";
+    this.opts.onEvent({ type: "instance", fn: this.fn.id, id: inst.id, state: "draining", reason });
+    void this.stopInstance(inst, reason);
+    if (this.active === 0 && this.waiters.length > 0) this.onActivate();
+  }
+
   /** Start or drain instances until `n` are active. */
   scaleTo(n: number): void {
     if (this.closed) return;

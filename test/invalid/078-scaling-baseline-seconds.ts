@@ -1,0 +1,14 @@
+// Invalid: scaling baseline seconds. Expected: ZS-SCALING-SCHEDULE-CRON at bad/fn/scaling (schedule.0.start).
+import { App, Duration, EventTrigger, ScalingPolicy, ServerlessFunction, suppress } from "zeroscale";
+
+export const backend: "knative" | "keda" | "docker" | undefined = undefined;
+export const expected = {
+  code: "ZS-SCALING-SCHEDULE-CRON", path: "bad/fn/scaling", prop: "schedule.0.start", message:
+    "bad/fn/scaling: schedule.0.start (\"0 0 8 * * *\") is not a valid cron expression (mode '5-part' requires exactly 5 parts, but pattern '0 0 8 * * *' has 6 parts.); use 5 fields, e.g. \"0 3 * * *\".",
+};
+
+export const app = new App({ name: "bad" });
+const fn = new ServerlessFunction(app, "fn", { image: "registry.example.com/bad/fn:1.0.0" });
+fn.addScalingPolicy({ schedule: [{ start: "0 0 8 * * *", end: "0 18 * * *", minInstances: 2 }] });
+
+void [Duration, EventTrigger, ScalingPolicy, ServerlessFunction, suppress];
