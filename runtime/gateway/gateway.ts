@@ -355,9 +355,9 @@ export class Gateway extends EventEmitter {
   }
 
   /**
-   * Acquire an instance and forward; an instance that refuses the connection (it died, and the
-   * request never reached it) is evicted and the request goes to another one, up to 3 times. The
-   * caller releases the returned instance when the response is done.
+   * Acquire an instance and forward; an instance that refuses or resets a connection is evicted; a
+   * refused request (it never reached the instance) goes to another one, up to 3 times. The caller
+   * releases the returned instance when the response is done.
    */
   private async send(fn: Fn, request: ForwardRequest, extra: Record<string, string>): Promise<{ inst: PoolInstance; res: IncomingMessage }> {
     for (let attempt = 1; ; attempt++) {
@@ -366,8 +366,12 @@ export class Gateway extends EventEmitter {
         return { inst, res: await forward(fn.agent, inst.host, inst.port, request, fn.node.timeoutSeconds * 1000, extra) };
       } catch (e) {
         fn.pool.release(inst);
-        if ((e as NodeJS.ErrnoException).code !== "ECONNREFUSED" || attempt >= 3) throw e;
-        fn.pool.evict(inst, "refused a connection");
+        const code = (e as NodeJS.ErrnoException).code;
+        // A healthy instance neither refuses nor resets connections: take it out of rotation. Only a
+        // refused connection is retried: the request never reached the instance. After a reset it may
+        // have, so that request gets its 502.
+        if (code === "ECONNREFUSED" || code === "ECONNRESET" || code === "EPIPE") fn.pool.evict(inst, `connection ${code === "ECONNREFUSED" ? "refused" : "reset"}`);
+        if (code !== "ECONNREFUSED" || attempt >= 3) throw e;
       }
     }
   }
