@@ -1,3 +1,4 @@
+import { mkdirSync, writeFileSync } from "node:fs";
 import { mkdir, rm, writeFile } from "node:fs/promises";
 import { dirname, join, relative, resolve } from "node:path";
 import { Command, Option } from "commander";
@@ -21,12 +22,18 @@ async function loadGraph(program: string): Promise<DeploymentGraph> {
   return synth(app);
 }
 
-async function writeArtifacts(outDir: string, files: readonly ArtifactFile[]): Promise<string[]> {
+/** Write every file (synchronously: for 10,000 small files that is several times faster than awaiting each). */
+function writeArtifacts(outDir: string, files: readonly ArtifactFile[]): string[] {
   const written: string[] = [];
+  const made = new Set<string>();
   for (const f of files) {
     const target = join(outDir, f.path);
-    await mkdir(dirname(target), { recursive: true });
-    await writeFile(target, f.content);
+    const dir = dirname(target);
+    if (!made.has(dir)) {
+      mkdirSync(dir, { recursive: true });
+      made.add(dir);
+    }
+    writeFileSync(target, f.content);
     written.push(target);
   }
   return written;
@@ -52,7 +59,8 @@ export function createCli(): Command {
     .option("--image-registry <prefix>", "registry for build/code functions' images: <prefix>/<function name>:<tag> (knative, keda)")
     .option("--image-tag <tag>", "tag for --image-registry images", "latest")
     .option("--strict", "treat warnings as errors (exit 1 listing them)")
-    .action(async (program: string, opts: { out: string; backend?: string[]; namespace?: string; imageRegistry?: string; imageTag?: string; strict?: boolean }) => {
+    .option("--single-file", "write each backend's manifests to one manifests.yaml instead of one file per function")
+    .action(async (program: string, opts: { out: string; backend?: string[]; namespace?: string; imageRegistry?: string; imageTag?: string; strict?: boolean; singleFile?: boolean }) => {
       const graph = await loadGraph(program);
       const outDir = resolve(opts.out);
       const files: ArtifactFile[] = [{ path: "graph.json", content: graphJson(graph) }];
@@ -62,14 +70,20 @@ export function createCli(): Command {
         const backend = make({ namespace: opts.namespace, imageRegistry: opts.imageRegistry, imageTag: opts.imageTag });
         const plan = backend.compile(graph);
         warnings.push(...plan.warnings.filter((w) => !graph.warnings.includes(w)));
-        for (const f of backend.artifacts(plan)) files.push({ path: join(name, f.path), content: f.content });
+        let artifacts = backend.artifacts(plan);
+        if (opts.singleFile) {
+          const manifests = artifacts.filter((f) => f.path.startsWith("manifests/"));
+          if (manifests.length > 0) artifacts = [{ path: "manifests.yaml", content: manifests.map((f) => f.content).join("") }, ...artifacts.filter((f) => !f.path.startsWith("manifests/"))];
+        }
+        for (const f of artifacts) files.push({ path: join(name, f.path), content: f.content });
       }
       if (opts.strict && warnings.length > 0) throw new ValidationError(warnings.map((w) => ({ ...w, severity: "error" as const })));
       await rm(outDir, { recursive: true, force: true });
-      const written = await writeArtifacts(outDir, files);
+      const written = writeArtifacts(outDir, files);
       console.log(summarizeGraph({ ...graph, warnings }));
       console.log(`wrote ${written.length} file${written.length === 1 ? "" : "s"} to ${relative(process.cwd(), outDir) || "."}/`);
-      for (const w of written) console.log(`  ${relative(process.cwd(), w)}`);
+      for (const w of written.slice(0, 20)) console.log(`  ${relative(process.cwd(), w)}`);
+      if (written.length > 20) console.log(`  ... and ${written.length - 20} more`);
     });
 
   cli

@@ -32,14 +32,17 @@ export function createAgent(maxSocketsPerInstance: number): Agent {
 export function forward(agent: Agent, host: string, port: number, req: ForwardRequest, timeoutMs: number, extraHeaders: Record<string, string>): Promise<IncomingMessage> {
   const attempt = (retry: boolean): Promise<IncomingMessage> =>
     new Promise((resolve, reject) => {
-      const headers = forwardHeaders(req.headers, { ...extraHeaders, "content-length": String(req.body.length) });
+      const empty = req.body.length === 0 && (req.method === "GET" || req.method === "HEAD");
+      const headers = forwardHeaders(req.headers, empty ? extraHeaders : { ...extraHeaders, "content-length": String(req.body.length) });
+      if (empty) delete headers["content-length"];
       const out = httpRequest({ host, port, method: req.method, path: req.path, headers, agent: retry ? agent : false, timeout: timeoutMs }, resolve);
       out.on("timeout", () => out.destroy(Object.assign(new Error(`no response within ${timeoutMs} ms`), { code: "ZS_TIMEOUT" })));
       out.on("error", (e: NodeJS.ErrnoException) => {
         if (retry && out.reusedSocket && (e.code === "ECONNRESET" || e.code === "EPIPE")) attempt(false).then(resolve, reject);
         else reject(e);
       });
-      out.end(req.body);
+      if (empty) out.end();
+      else out.end(req.body);
     });
   return attempt(true);
 }
