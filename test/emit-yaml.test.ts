@@ -13,7 +13,7 @@ describe("the manifest YAML emitter", () => {
         expect(normalize(parse(text))).toEqual(normalize(doc));
         expect(normalize(parse(text, { version: "1.1" }))).toEqual(normalize(doc));
       }),
-      { numRuns: 1000 },
+      { numRuns: 3000 },
     );
   });
 

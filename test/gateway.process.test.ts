@@ -151,6 +151,20 @@ describe("gateway (process driver)", () => {
     expect((await get("/echo", { method: "POST", body: "small" })).status).toBe(200);
   });
 
+  it("streams scaling decisions and instance changes as Server-Sent Events", async () => {
+    gateway = await startGateway(echoApp("sse", {}, { initialInstances: 0 }), driver());
+    const controller = new AbortController();
+    const res = await fetch(`${gateway.adminUrl}/events`, { signal: controller.signal });
+    expect(res.headers.get("content-type")).toBe("text/event-stream");
+    const reader = (res.body as ReadableStream<Uint8Array>).getReader();
+    let text = "";
+    void get("/echo/wake");
+    while (!text.includes('"state":"ready"')) text += new TextDecoder().decode((await reader.read()).value);
+    controller.abort();
+    expect(text).toMatch(/event: instance\ndata: \{"type":"instance","fn":"sse\/echo","id":"[^"]+","state":"starting"\}/);
+    expect(text).toMatch(/event: instance\ndata: \{"type":"instance","fn":"sse\/echo","id":"[^"]+","state":"ready","coldStartMs":\d+\}/);
+  });
+
   it("keeps its admin endpoints off the route port, on 127.0.0.1", async () => {
     gateway = await startGateway(echoApp("admin"), driver());
     expect((await get("/metrics")).status).toBe(404);

@@ -5,7 +5,7 @@
  * round trip is property-tested against the `yaml` parser.
  */
 const PLAIN = /^[A-Za-z_/][A-Za-z0-9_./-]*$/;
-const AMBIGUOUS = /^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF|null|Null|NULL|~|[eE][0-9_].*)$/;
+const AMBIGUOUS = /^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF|null|Null|NULL|~|[eE][-+0-9_.].*|_[-+0-9_.].*)$/;
 
 function scalar(s: string): string {
   return PLAIN.test(s) && !AMBIGUOUS.test(s) ? s : JSON.stringify(s);

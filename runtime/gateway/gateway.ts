@@ -158,12 +158,16 @@ export class Gateway extends EventEmitter {
     if (this.timer) clearInterval(this.timer);
     this.scheduler?.stop();
     await Promise.all(this.connectors.map((c) => c.stop()));
-    await new Promise<void>((r) => (this.server ? this.server.close(() => r()) : r()));
-    this.server?.closeAllConnections();
+    // Stop accepting, let in-flight requests finish (idle keep-alive connections close now).
+    const closed = new Promise<void>((r) => (this.server ? this.server.close(() => r()) : r()));
+    this.server?.closeIdleConnections();
     await Promise.all([...this.fns.values()].map((f) => f.pool.close()));
+    this.server?.closeAllConnections();
+    await closed;
     for (const f of this.fns.values()) f.agent.destroy();
-    await new Promise<void>((r) => (this.admin ? this.admin.close(() => r()) : r()));
-    this.admin?.closeAllConnections();
+    const adminClosed = new Promise<void>((r) => (this.admin ? this.admin.close(() => r()) : r()));
+    this.admin?.closeAllConnections(); // event streams included
+    await adminClosed;
   }
 
   /** Per-function state, for the admin endpoint and the live view. */
