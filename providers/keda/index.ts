@@ -8,7 +8,7 @@ import {
 } from "../../lib/index.js";
 import { objectMeta, selectorLabels } from "../kubernetes/meta.js";
 import { compileKube, type KubeContext, type KubePlan, viewKubePlan } from "../kubernetes/plan.js";
-import { containerEnv, type ImageOptions, imageOf, resources, securityAnnotations, securityContext, TMP_MOUNT, TMP_VOLUME } from "../kubernetes/pod.js";
+import { containerEnv, functionContainer, type ImageOptions, imageOf, securityAnnotations, TMP_VOLUME } from "../kubernetes/pod.js";
 import { kubeArtifacts } from "../kubernetes/yaml.js";
 import { KEDA_CAPABILITIES } from "./capabilities.js";
 import { cronJob } from "./cron-job.js";
@@ -67,18 +67,11 @@ export function keda(options: KedaOptions = {}): KedaBackend {
               automountServiceAccountToken: false,
               terminationGracePeriodSeconds: fn.timeoutSeconds,
               containers: [
-                {
-                  name: "function",
-                  image: image ?? "invalid",
-                  ...(fn.command ? { command: fn.command } : {}),
-                  ...(fn.args ? { args: fn.args } : {}),
+                functionContainer(fn, image, {
                   ports: [{ name: "http", containerPort: fn.port, protocol: "TCP" }],
                   env: containerEnv(fn, extraEnv),
-                  resources: resources(fn),
                   readinessProbe: { httpGet: { path: fn.readinessPath, port: fn.port } },
-                  securityContext: securityContext(fn),
-                  volumeMounts: [TMP_MOUNT],
-                },
+                }),
               ],
               volumes: [TMP_VOLUME],
             },

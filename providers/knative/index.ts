@@ -7,7 +7,7 @@ import {
 } from "../../lib/index.js";
 import { objectMeta } from "../kubernetes/meta.js";
 import { compileKube, type KubeContext, type KubePlan, viewKubePlan } from "../kubernetes/plan.js";
-import { containerEnv, type ImageOptions, imageOf, resources, securityAnnotations, securityContext, TMP_MOUNT, TMP_VOLUME } from "../kubernetes/pod.js";
+import { containerEnv, functionContainer, type ImageOptions, imageOf, securityAnnotations, TMP_VOLUME } from "../kubernetes/pod.js";
 import { kubeArtifacts } from "../kubernetes/yaml.js";
 import { knativeScaling } from "./autoscaling.js";
 import { KNATIVE_CAPABILITIES } from "./capabilities.js";
@@ -69,18 +69,11 @@ export function knative(options: KnativeOptions = {}): KnativeBackend {
               containerConcurrency: fn.concurrency,
               timeoutSeconds: fn.timeoutSeconds,
               containers: [
-                {
-                  name: "function",
-                  image: image ?? "invalid",
-                  ...(fn.command ? { command: fn.command } : {}),
-                  ...(fn.args ? { args: fn.args } : {}),
+                functionContainer(fn, image, {
                   ports: [{ name: "http1", containerPort: fn.port }],
                   env: containerEnv(fn),
-                  resources: resources(fn),
                   readinessProbe: { httpGet: { path: fn.readinessPath } },
-                  securityContext: securityContext(fn),
-                  volumeMounts: [TMP_MOUNT],
-                },
+                }),
               ],
               volumes: [TMP_VOLUME],
             },

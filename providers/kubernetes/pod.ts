@@ -65,6 +65,25 @@ export function resources(fn: FunctionNode): Record<string, unknown> {
   return { limits: { cpu: fn.cpu, memory: fn.memory }, requests: { cpu: fn.cpu, memory: fn.memory } };
 }
 
+/**
+ * The function's container, the same on every Kubernetes backend: what differs (port naming, extra
+ * env, the probe's port) is passed in; field order is fixed so the YAML is stable.
+ */
+export function functionContainer(fn: FunctionNode, image: string | undefined, engine: { ports: unknown[]; env: unknown[]; readinessProbe: unknown }): Record<string, unknown> {
+  return {
+    name: "function",
+    image: image ?? "invalid",
+    ...(fn.command ? { command: fn.command } : {}),
+    ...(fn.args ? { args: fn.args } : {}),
+    ports: engine.ports,
+    env: engine.env,
+    resources: resources(fn),
+    readinessProbe: engine.readinessProbe,
+    securityContext: securityContext(fn),
+    volumeMounts: [TMP_MOUNT],
+  };
+}
+
 /** The writable /tmp every function gets (the root filesystem is read-only). */
 export const TMP_VOLUME = { name: "tmp", emptyDir: {} } as const;
 export const TMP_MOUNT = { name: "tmp", mountPath: "/tmp" } as const;
