@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
-import { dirname } from "node:path";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
 import { pino } from "pino";
 import { synth } from "../lib/synth.js";
 import { DockerDriver } from "../runtime/drivers/docker.js";
@@ -25,7 +26,9 @@ export async function dev(program: string, opts: DevOptions): Promise<void> {
   const graph = synth(app);
   const baseDir = dirname(file);
   const interactive = process.stdout.isTTY === true;
-  const logger = pino({ level: opts.logLevel }, pino.destination(interactive ? 2 : 1));
+  // On a terminal the live view owns the screen, so logs go to a file; otherwise to stdout.
+  const logFile = join(tmpdir(), `zeroscale-dev-${graph.app.name}.log`);
+  const logger = pino({ level: opts.logLevel }, interactive ? pino.destination({ dest: logFile, sync: false }) : pino.destination(1));
   const fnLog = (fn: string, stream: "stdout" | "stderr", line: string) => logger.info({ fn, stream }, line);
   const runtime = opts.runtime ?? ((await DockerDriver.reachable()) ? "docker" : "process");
   const driver: Driver = runtime === "docker" ? new DockerDriver({ baseDir, log: fnLog }) : new ProcessDriver(baseDir, fnLog);
@@ -48,6 +51,7 @@ export async function dev(program: string, opts: DevOptions): Promise<void> {
   const header = [`zeroscale dev: ${graph.app.name} on ${runtime === "docker" ? "Docker" : "processes"} (Ctrl-C stops everything)`];
   for (const r of gateway.routes) header.push(`  ${gateway.url}${r.path}  ${r.methods.length ? r.methods.join(",") : "*"}${r.host ? ` host ${r.host}` : ""} -> ${r.fn}`);
   header.push(`  admin: ${gateway.adminUrl}/status  /metrics  /events`);
+  if (interactive) header.push(`  logs: ${logFile}`);
   const view = new LiveView(header, interactive);
   gateway.on("decision", (d: ScaleDecision) => view.decision(d));
   const timer = setInterval(() => view.render(gateway.status()), 500);
