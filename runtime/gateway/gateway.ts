@@ -313,8 +313,8 @@ export class Gateway extends EventEmitter {
     const fn = this.fns.get(match.route.fn) as Fn;
     const fnId = fn.node.id;
     const finish = (code: number) => {
-      this.metrics.requests.inc({ function: fnId, code: String(code) });
-      this.metrics.latency.observe({ function: fnId }, (performance.now() - started) / 1000);
+      this.metrics.requestsFor(fnId, code).inc();
+      this.metrics.latencyFor(fnId).observe((performance.now() - started) / 1000);
     };
     const body = await readBody(req, this.options.maxBodyBytes ?? 10 * 2 ** 20);
     if (body === "too-large") {
@@ -387,7 +387,13 @@ function json(res: ServerResponse, status: number, body: unknown, headers: Recor
   res.end(text);
 }
 
+const EMPTY = Buffer.alloc(0);
+
 function readBody(req: IncomingMessage, limit: number): Promise<Buffer | "too-large" | "aborted"> {
+  if (req.headers["content-length"] === undefined && req.headers["transfer-encoding"] === undefined) {
+    req.resume(); // no body (the common GET): nothing to wait for
+    return Promise.resolve(EMPTY);
+  }
   return new Promise((resolve) => {
     const declared = Number(req.headers["content-length"] ?? "0");
     if (declared > limit) {

@@ -23,5 +23,23 @@ export class GatewayMetrics {
   readonly buffered = new Gauge({ name: "zeroscale_buffered_requests", help: "Requests waiting for an instance", labelNames: ["function"], registers: [this.registry] });
   readonly inflight = new Gauge({ name: "zeroscale_inflight_requests", help: "Requests being served", labelNames: ["function"], registers: [this.registry] });
   readonly desired = new Gauge({ name: "zeroscale_desired_instances", help: "The autoscaler's latest decision", labelNames: ["function"], registers: [this.registry] });
+  private readonly requestChildren = new Map<string, ReturnType<Counter["labels"]>>();
+  private readonly latencyChildren = new Map<string, ReturnType<Histogram["labels"]>>();
+
+  /** The request counter for a function and status (label children cached: this is the hot path). */
+  requestsFor(fn: string, code: number): ReturnType<Counter["labels"]> {
+    const key = `${fn}\u0000${code}`;
+    let child = this.requestChildren.get(key);
+    if (!child) this.requestChildren.set(key, (child = this.requests.labels(fn, String(code))));
+    return child;
+  }
+
+  /** The latency histogram of a function (cached child). */
+  latencyFor(fn: string): ReturnType<Histogram["labels"]> {
+    let child = this.latencyChildren.get(fn);
+    if (!child) this.latencyChildren.set(fn, (child = this.latency.labels(fn)));
+    return child;
+  }
+
   readonly deliveries = new Counter({ name: "zeroscale_event_deliveries_total", help: "Schedule and queue deliveries by trigger and outcome", labelNames: ["trigger", "outcome"], registers: [this.registry] });
 }
