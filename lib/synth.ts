@@ -163,4 +163,3 @@ function describe(x: unknown): string {
   return typeof x;
 }
 
-export { ValidationError };

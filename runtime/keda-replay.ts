@@ -51,16 +51,22 @@ export function replayKeda(fn: FunctionNode, policy: ScalingPolicyNode, trace: K
   const lastEnd = Math.max(0, ...requests.map((r) => r.at + r.duration), ...(trace.depth ?? []).map((d) => d.at));
   const until = Math.ceil(options.until ?? lastEnd + cooldown + polling + window + 30);
 
-  const metricAt = (t: number): number => {
-    if (trace.depth) {
-      let v = 0;
-      for (const d of trace.depth) if (d.at <= t) v = d.value;
-      return v;
+  // The metric at each whole second, computed once: linear in the trace, not per simulated second.
+  const series = new Float64Array(until + 1);
+  if (trace.depth) {
+    const points = [...trace.depth].sort((a, b) => a.at - b.at);
+    let i = 0;
+    let v = 0;
+    for (let t = 0; t <= until; t++) {
+      while (i < points.length && (points[i] as { at: number }).at <= t) v = (points[i++] as { value: number }).value;
+      series[t] = v;
     }
-    let inflight = 0;
-    for (const r of requests) if (r.at <= t && t < r.at + r.duration) inflight++;
-    return inflight;
-  };
+  } else {
+    for (const r of requests) {
+      for (let t = Math.max(0, Math.ceil(r.at)); t < r.at + r.duration && t <= until; t++) series[t] = (series[t] as number) + 1; // in flight at t
+    }
+  }
+  const metricAt = (t: number): number => series[t] as number;
 
   let replicas = Math.max(policy.minInstances, 1); // a new Deployment starts with 1 replica
   const readyAt: number[] = Array.from({ length: replicas }, () => 0);

@@ -75,22 +75,9 @@ export class Diagnostics {
     this.items.push(d);
   }
 
-  /** How many errors so far. */
-  get errorCount(): number {
-    let n = 0;
-    for (const d of this.items) if (d.severity === "error") n++;
-    return n;
-  }
-
   /** Every finding of a severity, ordered by path, then prop, then code (deterministic). */
   list(severity: Severity): Diagnostic[] {
     return this.items.filter((d) => d.severity === severity).sort(compareDiagnostics);
-  }
-
-  /** Throw a ValidationError if any error was recorded. */
-  throwIfErrors(): void {
-    const errors = this.list("error");
-    if (errors.length > 0) throw new ValidationError(errors, this.list("warning"));
   }
 }
 
