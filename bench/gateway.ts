@@ -13,7 +13,7 @@ import { DockerDriver } from "../runtime/drivers/docker.js";
 import { runnerPath } from "../runtime/drivers/paths.js";
 import { ProcessDriver } from "../runtime/drivers/process.js";
 import { freePort, Gateway } from "../runtime/gateway/gateway.js";
-import { replay } from "../runtime/replay.js";
+import { replay } from "../lib/engines/knative/replay.js";
 
 const withNginx = process.argv.includes("--nginx");
 const dir = mkdtempSync(join(tmpdir(), "zs-bench-"));

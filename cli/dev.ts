@@ -7,7 +7,7 @@ import { DockerDriver } from "../runtime/drivers/docker.js";
 import { ProcessDriver } from "../runtime/drivers/process.js";
 import type { Driver } from "../runtime/drivers/types.js";
 import { type FunctionStatus, Gateway } from "../runtime/gateway/gateway.js";
-import type { ScaleDecision } from "../runtime/kpa/scaler.js";
+import type { ScaleDecision } from "../lib/engines/knative/scaler.js";
 import { CliError, loadApp } from "./load.js";
 
 /** Options of `zeroscale dev`. */

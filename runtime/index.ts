@@ -2,9 +2,5 @@ export { Gateway, type GatewayOptions, type FunctionStatus, freePort } from "./g
 export { ProcessDriver } from "./drivers/process.js";
 export { DockerDriver, type DockerDriverOptions } from "./drivers/docker.js";
 export { type Driver, DriverError, type Instance, type InstanceSpec } from "./drivers/types.js";
-export { decide, type DeciderSpec, type DeciderState, type DeciderResult, initialDeciderState } from "./kpa/decider.js";
-export { FunctionScaler, type ScaleDecision } from "./kpa/scaler.js";
-export { replay, type ReplayOptions, type ReplayPoint, type Trace } from "./replay.js";
 export { binaryEvent } from "./gateway/schedules.js";
 export { UnsupportedInDevError } from "./connectors/index.js";
-export { replayKeda, type KedaTrace, type KedaReplayOptions, type KedaPoint } from "./keda-replay.js";

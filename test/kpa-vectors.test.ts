@@ -2,8 +2,8 @@
 // from knative/serving's sources and unit tests) must be reproduced exactly.
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { decide, type DeciderSpec, type DeciderState, initialDeciderState } from "../runtime/kpa/decider.js";
-import { applyBounds, initialScale, panicWindowSeconds, resolveTarget, scaleToZero } from "../runtime/kpa/resolve.js";
+import { decide, type DeciderSpec, type DeciderState, initialDeciderState } from "../lib/engines/knative/decider.js";
+import { applyBounds, initialScale, panicWindowSeconds, resolveTarget, scaleToZero } from "../lib/engines/knative/resolve.js";
 
 const vectors = JSON.parse(readFileSync(new URL("./fixtures/knative-kpa-vectors.json", import.meta.url), "utf8"));
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { App, type FunctionNode, type ScalingPolicyNode, type ScalingPolicyOptions, ServerlessFunction, synth } from "zeroscale";
-import { replay } from "../runtime/index.js";
+import { replay } from "../lib/engines/knative/replay.js";
 
 function fnAndPolicy(policy: ScalingPolicyOptions, concurrency = 10) {
   const app = new App({ name: "r" });

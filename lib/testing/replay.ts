@@ -1,5 +1,5 @@
-import { replayKeda } from "../../runtime/keda-replay.js";
-import { replay } from "../../runtime/replay.js";
+import { replayKeda } from "../engines/keda/replay.js";
+import { replay } from "../engines/knative/replay.js";
 import type { DeploymentGraph, FunctionNode, ScalingPolicyNode } from "../graph/types.js";
 
 /** Request arrivals and/or constant-rate segments (seconds), or a queue depth series (KEDA). */

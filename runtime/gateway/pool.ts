@@ -1,7 +1,7 @@
 import { request as httpRequest } from "node:http";
 import type { FunctionNode } from "../../lib/index.js";
 import type { Driver, Instance } from "../drivers/types.js";
-import { LevelIntegrator } from "./metric-window.js";
+import { LevelIntegrator } from "../../lib/engines/metric-window.js";
 
 /** One instance as the pool sees it. */
 export interface PoolInstance {

@@ -1,4 +1,4 @@
-import type { FunctionNode, ScalingPolicyNode } from "../lib/index.js";
+import type { FunctionNode, ScalingPolicyNode } from "../../index.js";
 
 /** A KEDA trace: request arrivals (HTTP add-on: the interceptor's concurrency) or a queue depth series. */
 export interface KedaTrace {

@@ -1,6 +1,6 @@
-import type { FunctionNode, ScalingPolicyNode } from "../lib/index.js";
-import { MetricWindow } from "./gateway/metric-window.js";
-import { FunctionScaler } from "./kpa/scaler.js";
+import type { FunctionNode, ScalingPolicyNode } from "../../index.js";
+import { MetricWindow } from "../metric-window.js";
+import { FunctionScaler } from "./scaler.js";
 
 /** Request arrivals (seconds from 0, each with its duration), and/or constant-rate segments. */
 export interface Trace {

@@ -1,4 +1,4 @@
-import type { FunctionNode, ScalingPolicyNode } from "../../lib/index.js";
+import type { FunctionNode, ScalingPolicyNode } from "../../index.js";
 import { decide, type DeciderSpec, type DeciderState, initialDeciderState } from "./decider.js";
 import { applyBounds, panicWindowSeconds } from "./resolve.js";
 
