@@ -13,7 +13,7 @@ import { DockerDriver } from "../runtime/drivers/docker.js";
 import { runnerPath } from "../runtime/drivers/paths.js";
 import { ProcessDriver } from "../runtime/drivers/process.js";
 import { freePort, Gateway } from "../runtime/gateway/gateway.js";
-import { replay } from "../lib/engines/knative/replay.js";
+import { engineInput, knativeEngine, replayEngine } from "../lib/engines/index.js";
 
 const withNginx = process.argv.includes("--nginx");
 const dir = mkdtempSync(join(tmpdir(), "zs-bench-"));
@@ -150,9 +150,8 @@ async function scaleUpReaction() {
   await autocannon({ url: `${gateway.url}/?ms=100`, connections: 50, duration: 8 });
   await gateway.stop();
   const fn = graph.nodes.find((n) => n.kind === "function");
-  const policy = graph.nodes.find((n) => n.kind === "scalingPolicy");
   // The same step (50 in flight from t = 0) through the replayer: when Knative's KPA first scales up.
-  const points = replay(fn as never, policy as never, { rate: [{ from: 0, to: 8, rps: 500, duration: 0.1 }] }, { until: 10 });
+  const points = replayEngine(knativeEngine, engineInput(graph, fn?.id ?? ""), { rate: [{ from: 0, to: 8, rps: 500, duration: 0.1 }] }, { until: 10 });
   const expected = points.find((p) => p.desired > 1)?.t;
   return { gatewaySeconds: first ?? null, knativeExpectedSeconds: expected ?? null, tickSeconds: 2 };
 }

@@ -1,21 +1,9 @@
 import type { Backend, Plan } from "../lib/backend.js";
-import { docker } from "../providers/docker/index.js";
-import { keda } from "../providers/keda/index.js";
-import { knative } from "../providers/knative/index.js";
+import { BACKEND_NAMES, type BackendName, type CliBackendOptions, createFromFlags } from "../providers/registry.js";
 
-/** Backend options the CLI can set with flags. */
-export interface CliBackendOptions {
-  readonly namespace?: string | undefined;
-  readonly imageRegistry?: string | undefined;
-  readonly imageTag?: string | undefined;
-}
+export { type BackendName, backendsWithFlag, type CliBackendOptions } from "../providers/registry.js";
 
-/** The backends `zeroscale synth --backend` knows, by name. */
-export function cliBackends(): Map<string, (opts: CliBackendOptions) => Backend<Plan>> {
-  const strip = (o: CliBackendOptions) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
-  return new Map<string, (opts: CliBackendOptions) => Backend<Plan>>([
-    ["knative", (o) => knative(strip(o)) as unknown as Backend<Plan>],
-    ["keda", (o) => keda(strip(o)) as unknown as Backend<Plan>],
-    ["docker", () => docker() as unknown as Backend<Plan>],
-  ]);
+/** The backends `zeroscale synth --backend` knows, by name (providers/registry.ts lists them). */
+export function cliBackends(): Map<BackendName, (opts: CliBackendOptions) => Backend<Plan>> {
+  return new Map(BACKEND_NAMES.map((name) => [name, (o: CliBackendOptions) => createFromFlags(name, o)] as const));
 }

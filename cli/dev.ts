@@ -7,7 +7,8 @@ import { DockerDriver } from "../runtime/drivers/docker.js";
 import { ProcessDriver } from "../runtime/drivers/process.js";
 import type { Driver } from "../runtime/drivers/types.js";
 import { type FunctionStatus, Gateway } from "../runtime/gateway/gateway.js";
-import type { ScaleDecision } from "../lib/engines/knative/scaler.js";
+import type { ColdStartBehaviour, ScaleDecision } from "../lib/engines/types.js";
+import type { EngineName } from "../lib/vocabulary.js";
 import { CliError, loadApp } from "./load.js";
 
 /** Options of `zeroscale dev`. */
@@ -16,8 +17,22 @@ export interface DevOptions {
   readonly adminPort: string;
   readonly runtime?: "docker" | "process";
   readonly secrets?: string;
-  readonly grace: string;
+  /** Knative's scale-to-zero grace period, seconds (with `emulate: "knative"`). */
+  readonly grace: number;
   readonly logLevel: string;
+  /** The engine whose scaling semantics the gateway runs. @default "zeroscale" */
+  readonly emulate?: EngineName;
+  /** Cold-start overrides for every function (parsed: requests, ms). */
+  readonly coldStartBuffer?: number;
+  readonly coldStartWait?: number;
+  readonly coldStartReject?: boolean;
+}
+
+/** The cold-start override the flags ask for, or undefined to keep each policy's own. */
+export function coldStartFromFlags(opts: Pick<DevOptions, "coldStartBuffer" | "coldStartWait" | "coldStartReject">): ColdStartBehaviour | undefined {
+  if (opts.coldStartReject) return { mode: "reject" };
+  if (opts.coldStartBuffer === undefined && opts.coldStartWait === undefined) return undefined;
+  return { mode: "buffer", maxRequests: opts.coldStartBuffer ?? 1000, maxWaitSeconds: (opts.coldStartWait ?? 30_000) / 1000 };
 }
 
 /** `zeroscale dev <app>`: stand the app up on this machine until Ctrl-C. */
@@ -34,11 +49,15 @@ export async function dev(program: string, opts: DevOptions): Promise<void> {
   const driver: Driver = runtime === "docker" ? new DockerDriver({ baseDir, log: fnLog }) : new ProcessDriver(baseDir, fnLog);
   if (runtime === "docker" && !(await DockerDriver.reachable())) throw new CliError("--runtime docker: no Docker engine answers; start one (dockerd) or use --runtime process");
   const secrets = opts.secrets ? (JSON.parse(readFileSync(opts.secrets, "utf8")) as Record<string, Record<string, string>>) : {};
+  const coldStart = coldStartFromFlags(opts);
+  const engine = opts.emulate ?? "zeroscale";
   const gateway = new Gateway(graph, {
     driver,
     port: Number(opts.port),
     adminPort: Number(opts.adminPort),
+    engine,
     scaleToZeroGracePeriodSeconds: Number(opts.grace),
+    ...(coldStart ? { coldStart } : {}),
     secrets,
     logger,
   });
@@ -48,7 +67,8 @@ export async function dev(program: string, opts: DevOptions): Promise<void> {
     await gateway.stop().catch(() => undefined);
     throw new CliError(String((e as Error).message));
   }
-  const header = [`zeroscale dev: ${graph.app.name} on ${runtime === "docker" ? "Docker" : "processes"} (Ctrl-C stops everything)`];
+  const header = [`zeroscale dev: ${graph.app.name} on ${runtime === "docker" ? "Docker" : "processes"}, ${engine === "zeroscale" ? "scaling as declared" : `emulating ${engine}'s scaling`} (Ctrl-C stops everything)`];
+  for (const f of gateway.status()) header.push(`  ${f.id}: ${describeEffective(f.effective, f.coldStart)}`);
   for (const r of gateway.routes) header.push(`  ${gateway.url}${r.path}  ${r.methods.length ? r.methods.join(",") : "*"}${r.host ? ` host ${r.host}` : ""} -> ${r.fn}`);
   header.push(`  admin: ${gateway.adminUrl}/status  /metrics  /events`);
   if (interactive) header.push(`  logs: ${logFile}`);
@@ -71,6 +91,14 @@ export async function dev(program: string, opts: DevOptions): Promise<void> {
   view.say("stopped.");
 }
 
+/** One line of what the gateway will do with a function: bounds, metric, time to zero, cold start. */
+function describeEffective(e: FunctionStatus["effective"], coldStart: FunctionStatus["coldStart"]): string {
+  const zero = e.timeToZeroSeconds === null ? "never to zero" : `zero ${e.timeToZeroSeconds}s after the last request`;
+  const cold = coldStart.mode === "reject" ? "cold start: 503 at once" : `cold start: hold ${coldStart.maxRequests ?? "any number of"} requests up to ${coldStart.maxWaitSeconds}s`;
+  const base = e.baselines.length ? `, ${e.baselines.length} baseline${e.baselines.length === 1 ? "" : "s"}` : "";
+  return `${e.minInstances}-${e.maxInstances} instances, ${e.metric.type} target ${Number(e.metric.target.toFixed(2))} per instance, ${zero}${base}, ${cold}`;
+}
+
 /** The terminal view: a table redrawn in place on a TTY, one line per scaling decision otherwise. */
 class LiveView {
   private readonly decisions: string[] = [];
@@ -82,7 +110,7 @@ class LiveView {
   ) {}
 
   decision(d: ScaleDecision): void {
-    const line = `${new Date().toISOString().slice(11, 19)} ${d.function} -> ${d.desired} (${d.reason})`;
+    const line = `${new Date().toISOString().slice(11, 19)} ${d.function} -> ${d.desired} (${d.reason}${d.panicking ? ", panicking" : ""})`;
     this.decisions.push(line);
     if (this.decisions.length > 8) this.decisions.shift();
     if (!this.tty) console.log(line);

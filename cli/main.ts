@@ -1,14 +1,15 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { mkdir, rm, writeFile } from "node:fs/promises";
 import { dirname, join, relative, resolve } from "node:path";
-import { Command, Option } from "commander";
+import { Command, InvalidArgumentError, Option } from "commander";
+import { parseDurationMillis } from "../lib/duration.js";
 import { toDot, toMermaid } from "../lib/graph/render.js";
 import { summarizeGraph } from "../lib/graph/summary.js";
 import type { DeploymentGraph } from "../lib/graph/types.js";
 import { synth } from "../lib/synth.js";
 import { formatDiagnostic, ValidationError } from "../lib/validation/diagnostic.js";
-import { type ArtifactFile, BackendError } from "../lib/backend.js";
-import { cliBackends } from "./backends.js";
+import { type ArtifactFile, BackendError, type PlanView } from "../lib/backend.js";
+import { type BackendName, backendsWithFlag, cliBackends } from "./backends.js";
 import type { DevOptions } from "./dev.js";
 import { CliError, loadApp } from "./load.js";
 
@@ -39,6 +40,22 @@ function writeArtifacts(outDir: string, files: readonly ArtifactFile[]): string[
   return written;
 }
 
+function parseBufferSize(value: string): number {
+  if (!/^\d+$/.test(value) || Number(value) < 1) throw new InvalidArgumentError("Expected a whole number of requests >= 1, e.g. 100.");
+  return Number(value);
+}
+
+function parseWait(value: string): number {
+  const ms = parseDurationMillis(value);
+  if (ms === undefined || ms <= 0) throw new InvalidArgumentError('Expected a duration above 0 such as "500ms", "30s" or "2m".');
+  return ms;
+}
+
+function parseGrace(value: string): number {
+  if (!/^\d+$/.test(value)) throw new InvalidArgumentError("Expected a whole number of seconds >= 0, e.g. 30.");
+  return Number(value);
+}
+
 /** Build the `zeroscale` command. */
 export function createCli(): Command {
   const cli = new Command("zeroscale")
@@ -55,8 +72,8 @@ export function createCli(): Command {
     .argument("<app>", "the program (.ts or .js) exporting the App")
     .option("-o, --out <dir>", "output directory", "dist")
     .addOption(new Option("-b, --backend <name...>", "backends to write artifacts for (each into <out>/<name>/)").choices(backendNames))
-    .option("--namespace <ns>", "Kubernetes namespace (knative, keda)")
-    .option("--image-registry <prefix>", "registry for build/code functions' images: <prefix>/<function name>:<tag> (knative, keda)")
+    .option("--namespace <ns>", `Kubernetes namespace (${backendsWithFlag("namespace").join(", ")})`)
+    .option("--image-registry <prefix>", `registry for build/code functions' images: <prefix>/<function name>:<tag> (${backendsWithFlag("imageRegistry").join(", ")})`)
     .option("--image-tag <tag>", "tag for --image-registry images", "latest")
     .option("--strict", "treat warnings as errors (exit 1 listing them)")
     .option("--single-file", "write each backend's manifests to one manifests.yaml instead of one file per function")
@@ -65,10 +82,12 @@ export function createCli(): Command {
       const outDir = resolve(opts.out);
       const files: ArtifactFile[] = [{ path: "graph.json", content: graphJson(graph) }];
       const warnings = [...graph.warnings];
+      const views: { name: string; view: PlanView }[] = [];
       for (const name of opts.backend ?? []) {
-        const make = backends.get(name) as NonNullable<ReturnType<typeof backends.get>>;
+        const make = backends.get(name as BackendName) as NonNullable<ReturnType<typeof backends.get>>;
         const backend = make({ namespace: opts.namespace, imageRegistry: opts.imageRegistry, imageTag: opts.imageTag });
         const plan = backend.compile(graph);
+        views.push({ name, view: backend.view(plan) });
         warnings.push(...plan.warnings.filter((w) => !graph.warnings.includes(w)));
         let artifacts = backend.artifacts(plan);
         if (opts.singleFile) {
@@ -80,7 +99,7 @@ export function createCli(): Command {
       if (opts.strict && warnings.length > 0) throw new ValidationError(warnings.map((w) => ({ ...w, severity: "error" as const })));
       await rm(outDir, { recursive: true, force: true });
       const written = writeArtifacts(outDir, files);
-      console.log(summarizeGraph({ ...graph, warnings }));
+      console.log(summarizeGraph({ ...graph, warnings }, views));
       console.log(`wrote ${written.length} file${written.length === 1 ? "" : "s"} to ${relative(process.cwd(), outDir) || "."}/`);
       for (const w of written.slice(0, 20)) console.log(`  ${relative(process.cwd(), w)}`);
       if (written.length > 20) console.log(`  ... and ${written.length - 20} more`);
@@ -123,9 +142,16 @@ export function createCli(): Command {
     .option("--admin-port <port>", "admin port on 127.0.0.1 (metrics, status, events); 0 = any", "0")
     .addOption(new Option("--runtime <runtime>", "instance driver (default: docker when an engine is reachable, else process)").choices(["docker", "process"]))
     .option("--secrets <file>", 'JSON file of secret values for dev: { "<store>": { "<key>": "<value>" } }')
-    .option("--grace <seconds>", "scale-to-zero grace period (Knative's default is 30)", "30")
+    .addOption(new Option("--emulate <engine>", "run another engine's scaling semantics instead of zeroscale's own (every knob as declared)").choices(["zeroscale", "knative", "keda"]).default("zeroscale"))
+    .option("--grace <seconds>", "scale-to-zero grace period with --emulate knative (Knative's default is 30)", parseGrace, 30)
+    .option("--cold-start-buffer <n>", "requests held per function while an instance starts (overrides every policy's coldStart)", parseBufferSize)
+    .option("--cold-start-wait <duration>", 'longest a request is held while an instance starts, e.g. "30s" (overrides every policy\'s coldStart)', parseWait)
+    .option("--cold-start-reject", "answer 503 (Retry-After) at once while no instance is ready, still waking the function (overrides every policy's coldStart)")
     .option("--log-level <level>", "pino log level", "info")
     .action(async (program: string, opts: DevOptions) => {
+      if (opts.coldStartReject && (opts.coldStartBuffer !== undefined || opts.coldStartWait !== undefined)) {
+        throw new CliError("--cold-start-reject cannot be combined with --cold-start-buffer or --cold-start-wait (reject mode holds no request)", 1);
+      }
       const { dev } = await import("./dev.js"); // the runtime loads only for `dev`
       await dev(program, opts);
     });

@@ -1,3 +1,6 @@
+import { engineCapabilities } from "./engines/capabilities.js";
+import { type EngineName, QUEUE_BROKERS, type QueueBroker, SCALING_KNOBS, TRIGGER_KINDS, type TriggerKind } from "./vocabulary.js";
+import type { EffectiveScaling } from "./engines/types.js";
 import type { DeploymentGraph, GraphNode, NodeKind } from "./graph/types.js";
 import { type Diagnostic, formatDiagnostic } from "./validation/diagnostic.js";
 
@@ -26,7 +29,12 @@ export interface ArtifactFile {
 /** How a backend treats a prop: as the docs' capability table says. */
 export type Support = "honoured" | "approximate" | "unsupported";
 
-/** The props and trigger kinds every backend states its support for (docs/backends/README.md). */
+/**
+ * The non-scaling props and trigger kinds every backend states its support for (docs/backends/README.md).
+ * Trigger and broker rows derive from the vocabulary, so a new kind or broker is a new row every
+ * backend's table must fill. The scaling knobs' rows are not written by hand: they are measured from
+ * the backend's engine model (lib/engines/capabilities.ts).
+ */
 export const CAPABILITIES = [
   "image",
   "build / code",
@@ -35,37 +43,37 @@ export const CAPABILITIES = [
   "timeout",
   "concurrency",
   "security relaxations",
-  "minInstances, maxInstances",
-  "initialInstances",
-  "idleTimeout",
-  "stableWindow, burst",
-  "scaleDownDelay",
-  "metric: concurrency",
-  "metric: rps",
-  "metric: cpu, memory",
-  "metric: queueLength",
-  "schedule baselines",
-  "trigger: http",
-  "trigger: schedule",
+  ...TRIGGER_KINDS.map((k) => `trigger: ${k}` as const),
   "trigger: schedule with seconds",
-  "queue: redis",
-  "queue: rabbitmq",
-  "queue: kafka",
-  "queue: nats",
+  ...QUEUE_BROKERS.map((b) => `queue: ${b}` as const),
   "queue connection from a secret",
 ] as const;
-export type Capability = (typeof CAPABILITIES)[number];
+export type Capability =
+  | "image"
+  | "build / code"
+  | "env, secrets"
+  | "memory, cpu"
+  | "timeout"
+  | "concurrency"
+  | "security relaxations"
+  | `trigger: ${TriggerKind}`
+  | "trigger: schedule with seconds"
+  | `queue: ${QueueBroker}`
+  | "queue connection from a secret";
 
-/** A backend's capability table: support and a short note per capability. */
+/** A backend's capability table for the non-scaling rows: support and a short note per capability. */
 export type CapabilityTable = Readonly<Record<Capability, readonly [Support, string]>>;
 
-/** The capability tables of some backends as one Markdown table. */
-export function renderCapabilityTable(backends: readonly { readonly name: string; readonly capabilities: CapabilityTable }[]): string {
+/** The capability tables of some backends as one Markdown table: their own rows, then every scaling knob as their engine's model measures it. */
+export function renderCapabilityTable(backends: readonly { readonly name: string; readonly engine: EngineName; readonly capabilities: CapabilityTable }[]): string {
   const mark = (s: Support) => (s === "honoured" ? "yes" : s === "approximate" ? "approx." : "no");
-  const head = `| capability | ${backends.map((b) => b.name).join(" | ")} |`;
+  const cell = ([support, note]: readonly [Support, string]) => `${mark(support)}${note ? `: ${note}` : ""}`;
+  const head = `| capability | ${backends.map((b) => `${b.name} (${b.engine} engine)`).join(" | ")} |`;
   const sep = `|---|${backends.map(() => "---").join("|")}|`;
-  const rows = CAPABILITIES.map((c) => `| ${c} | ${backends.map((b) => `${mark(b.capabilities[c][0])}${b.capabilities[c][1] ? `: ${b.capabilities[c][1]}` : ""}`).join(" | ")} |`);
-  return [head, sep, ...rows].join("\n");
+  const rows = CAPABILITIES.map((c) => `| ${c} | ${backends.map((b) => cell(b.capabilities[c as Capability])).join(" | ")} |`);
+  const engines = backends.map((b) => engineCapabilities(b.engine));
+  const knobs = SCALING_KNOBS.map((k) => `| scaling: ${k} | ${engines.map((e) => cell(e[k])).join(" | ")} |`);
+  return [head, sep, ...rows, ...knobs].join("\n");
 }
 
 /** What a compiled plan means, in zeroscale's own vocabulary: read by the conformance suite. */
@@ -78,6 +86,8 @@ export interface PlanView {
         readonly maxInstances: number;
         /** Seconds from the last request to zero, as the engine will really do it; null when it never goes to zero. */
         readonly idleTimeoutSeconds: number | null;
+        /** What the backend's engine really does with the policy (lib/engines/). */
+        readonly effective: EffectiveScaling | null;
         /** Ids of the triggers that deliver to it. */
         readonly triggers: readonly string[];
         /** The engine resources that realise it (kind/name). */
@@ -97,7 +107,9 @@ export interface Plan {
 /** A backend: compiles a graph (pure), writes artifacts, and explains its plan. */
 export interface Backend<P extends Plan = Plan> {
   readonly name: string;
-  /** What this backend honours, approximates or cannot do; approximate and unsupported uses are reported at synth. */
+  /** The scaling engine this backend deploys to: its model (lib/engines/) gives every effective value and the scaling rows of the capability table. */
+  readonly engine: EngineName;
+  /** What this backend honours, approximates or cannot do besides scaling; approximate and unsupported uses are reported at synth. */
   readonly capabilities: CapabilityTable;
   /** @throws BackendError listing every prop this backend cannot honour. */
   compile(graph: DeploymentGraph): P;

@@ -1,5 +1,6 @@
 import { Construct } from "constructs";
 import type { SecretRef, ServerlessFunction } from "./serverless-function.js";
+import type { QueueBroker } from "./vocabulary.js";
 
 const TRIGGER_BRAND = Symbol.for("zeroscale.EventTrigger");
 
@@ -23,8 +24,8 @@ export interface ScheduleSource {
   readonly data?: unknown;
 }
 
-/** Brokers a queue trigger consumes from. */
-export type QueueBroker = "redis" | "rabbitmq" | "kafka" | "nats";
+/** Brokers a queue trigger consumes from (the members of `QUEUE_BROKERS`). */
+export type { QueueBroker } from "./vocabulary.js";
 
 /** Deliver each message of a queue, stream, topic or subject as a CloudEvent. */
 export interface QueueSource {

@@ -13,11 +13,13 @@ export { graphSchemaErrors, GRAPH_SCHEMA } from "./graph/schema.js";
 export { summarizeGraph } from "./graph/summary.js";
 export { toDot, toMermaid } from "./graph/render.js";
 export * from "./graph/types.js";
+export * from "./vocabulary.js";
 export { deriveName, MAX_WORKLOAD_NAME } from "./names.js";
 export { FUNCTION_DEFAULTS } from "./resolve/function.js";
 export { POLICY_DEFAULTS } from "./resolve/scaling-policy.js";
 export {
   type BurstOptions,
+  type ColdStartPolicy,
   type ScalingMetric,
   ScalingPolicy,
   type ScalingPolicyOptions,
@@ -39,4 +41,32 @@ export { type Diagnostic, formatDiagnostic, type Severity, ValidationError } fro
 export { type ArtifactFile, type Backend, BackendError, CAPABILITIES, type Capability, type CapabilityTable, renderCapabilityTable, type NodeHandlers, type Plan, type PlanView, type Support, visitGraph } from "./backend.js";
 export { Diagnostics } from "./validation/diagnostic.js";
 export { parseQuantity as parseQuantityValue } from "./validation/checker.js";
-export { CHECKS, type CheckInfo } from "./policy/catalog.js";
+export { CHECKS, type CheckInfo, type DiagnosticCode } from "./policy/catalog.js";
+export {
+  ENGINE_MODELS,
+  engineInput,
+  engineInputs,
+  engineModel,
+  KEDA_DEFAULTS,
+  KNATIVE_DEFAULTS,
+  kedaEngine,
+  knativeEngine,
+  replayEngine,
+  ZEROSCALE_DEFAULTS,
+  zeroscaleEngine,
+  type ColdStartBehaviour,
+  type EffectiveScaling,
+  type EngineInput,
+  type EngineModel,
+  type EngineReplayOptions,
+  type EngineResult,
+  type EngineScaler,
+  type KedaEngineOptions,
+  type KnativeEngineOptions,
+  type LoadSample,
+  type ReplayPoint,
+  type ScaleDecision,
+  type Trace,
+} from "./engines/index.js";
+export { engineCapabilities, type KnobCell, type KnobSupport, measureKnob } from "./engines/capabilities.js";
+export { describeEffective } from "./graph/summary.js";

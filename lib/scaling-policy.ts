@@ -32,6 +32,25 @@ export interface ScheduleBaseline {
   readonly timezone?: string;
 }
 
+/**
+ * What happens to requests that arrive while a function has no ready instance (at zero, or all busy
+ * while a new one starts): held in a buffer until an instance is ready, or refused at once.
+ */
+export type ColdStartPolicy =
+  | {
+      /** Hold requests while an instance starts. */
+      readonly buffer: {
+        /** Most requests held per function; more get 503 with Retry-After, 1..100000. @default 1000 */
+        readonly maxRequests?: number;
+        /** Longest a request is held before 504, 1s..10m. @default 30s */
+        readonly maxWait?: DurationLike;
+      };
+    }
+  | {
+      /** Answer 503 with Retry-After at once (the function still wakes up). */
+      readonly reject: true;
+    };
+
 /** Everything a policy says, without its target (for `fn.addScalingPolicy`). */
 export interface ScalingPolicyOptions {
   /** Fewest instances; 0 means idle-zero (scale to zero when idle). @default 0 */
@@ -54,6 +73,8 @@ export interface ScalingPolicyOptions {
   readonly burst?: BurstOptions;
   /** Minimums held on a schedule. @default [] */
   readonly schedule?: readonly ScheduleBaseline[];
+  /** Requests that arrive while no instance is ready. @default the engine's own: the gateway buffers 1000 requests for 30s; Knative's activator and KEDA's interceptor buffer (docs/constructs.md) */
+  readonly coldStart?: ColdStartPolicy;
 }
 
 /** Props of a {@link ScalingPolicy}. */

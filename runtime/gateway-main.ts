@@ -24,9 +24,9 @@ async function main(): Promise<void> {
     port: config.port,
     host: config.host,
     adminPort: config.adminPort,
-    scaleToZeroGracePeriodSeconds: config.scaleToZeroGracePeriodSeconds,
-    bufferSize: config.bufferSize,
-    waitTimeoutMs: config.waitTimeoutMs,
+    ...(config.scaleToZeroGracePeriodSeconds !== undefined ? { scaleToZeroGracePeriodSeconds: config.scaleToZeroGracePeriodSeconds } : {}),
+    ...(config.engine ? { engine: config.engine } : {}),
+    ...(config.coldStart ? { coldStart: config.coldStart } : {}),
     logger,
   });
   await gateway.start();

@@ -27,7 +27,7 @@ describe.skipIf(!hasDocker)("gateway (Docker driver)", () => {
   });
 
   it("takes an idle function to zero with no container left, and wakes it again", async () => {
-    gateway = await startGateway(echoApp("dk-idle", {}, { stableWindow: "6s", idleTimeout: "8s" }), driver(), { scaleToZeroGracePeriodSeconds: 1 });
+    gateway = await startGateway(echoApp("dk-idle", {}, { stableWindow: "6s", idleTimeout: "8s" }), driver(), {});
     expect((await get("/echo")).status).toBe(200);
     expect(await waitFor(async () => gateway?.status()[0]?.instances.ready === 0 && (await containersOf("dk-idle")).length === 0, 25_000)).toBe(true);
     const again = await get("/echo/again");

@@ -52,19 +52,34 @@ describe("keda: ServerlessFunction -> Deployment + Service", () => {
   it("validates every object", () => {
     expect(plan.resources.map((r) => validateManifest(r.manifest))).toEqual(["model", "model", "schema"]);
   });
+
+  it("http.methods: the HTTPScaledObject cannot match methods, so a warning says every method reaches the function", () => {
+    const app2 = new App({ name: "shop" });
+    const fn = new ServerlessFunction(app2, "fn", { image: IMAGE });
+    fn.addTrigger("write", { http: { path: "/orders", methods: ["POST", "PUT"], host: "api.example.com" } });
+    const p = compile(app2);
+    expect(find(p, "HTTPScaledObject").spec).toMatchObject({ hosts: ["api.example.com"], pathPrefixes: ["/orders"] });
+    expect(JSON.stringify(find(p, "HTTPScaledObject").spec)).not.toMatch(/POST|PUT/);
+    const w = p.warnings.filter((d) => d.code === "ZS-KEDA-HTTP-METHODS");
+    expect(w.map((d) => [d.severity, d.path, d.prop, d.value])).toEqual([["warning", "shop/fn/write", "http.methods", ["POST", "PUT"]]]);
+    expect(w[0]?.problem).toBe("are not matched: the HTTPScaledObject routes by host and path prefix only, so every method (not only POST, PUT) on api.example.com/orders reaches shop/fn");
+    // no methods (every method) is what the HTTPScaledObject does: no warning
+    expect(plan.warnings.map((d) => d.code)).not.toContain("ZS-KEDA-HTTP-METHODS");
+  });
 });
 
 describe("keda: queue consumers -> ScaledObject", () => {
   const plan = compile(buildOrdersApp({ redisUrl: "redis://redis.data:6379" }), { imageRegistry: "registry.example.com/orders", pollingInterval: 15 });
   const so = find(plan, "ScaledObject");
 
-  it("maps min, max, cooldown (idleTimeout), polling and the redis-streams scaler on queue length", () => {
+  it("maps min, max, cooldown (idleTimeout), polling, the declared scale-down delay (0 s, not the HPA's 300 s) and the redis-streams scaler on queue length", () => {
     expect(so.spec).toEqual({
       scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: so.metadata.name },
       pollingInterval: 15,
       cooldownPeriod: 120,
       minReplicaCount: 0,
       maxReplicaCount: 20,
+      advanced: { horizontalPodAutoscalerConfig: { behavior: { scaleDown: { stabilizationWindowSeconds: 0 } } } },
       triggers: [{ type: "redis-streams", name: expect.stringMatching(/^orders-worker-orders-/), metadata: { address: "redis.data:6379", stream: "orders", consumerGroup: "workers", pendingEntriesCount: "10" } }],
     });
     expect(validateManifest(so)).toBe("model");

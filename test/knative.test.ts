@@ -197,6 +197,28 @@ describe("knative: triggers", () => {
     for (const r of plan.resources) validateManifest(r.manifest);
   });
 
+  it("queue.batchSize: RabbitmqSource parallelism; Redis and Kafka sources have no field for it, so a warning (never dropped silently)", () => {
+    const app = new App({ name: "shop" });
+    const fn = new ServerlessFunction(app, "fn", { image: IMAGE });
+    fn.addTrigger("redis", { queue: { broker: "redis", connection: "redis://cache:6379", name: "orders", batchSize: 10 } });
+    fn.addTrigger("kafka", { queue: { broker: "kafka", connection: "k0:9092", name: "events", batchSize: 50 } });
+    fn.addTrigger("rabbit", { queue: { broker: "rabbitmq", connection: { secret: "mq", key: "uri" }, name: "jobs", batchSize: 20 } });
+    const plan = compile(app);
+    expect(find(plan, "RabbitmqSource").spec.rabbitmqResourcesConfig).toEqual({ queueName: "jobs", predeclared: true, parallelism: 20 });
+    expect(Object.keys(find(plan, "RedisStreamSource").spec).sort()).toEqual(["address", "group", "sink", "stream"]);
+    for (const r of plan.resources) validateManifest(r.manifest);
+    const batch = plan.warnings.filter((w) => w.code === "ZS-KNATIVE-QUEUE-BATCH");
+    expect(batch.map((w) => [w.path, w.prop, w.value])).toEqual([
+      ["shop/fn/kafka", "queue.batchSize", 50],
+      ["shop/fn/redis", "queue.batchSize", 10],
+    ]);
+    expect(formatDiagnostic(batch[1] as (typeof batch)[number])).toMatch(/^shop\/fn\/redis: queue\.batchSize \(10\) is not applied: RedisStreamSource has no read-count field .*effective batch size 1\)/);
+    // the default batch size (1) is what every source does: no warning, no field
+    const plain = new App({ name: "shop" });
+    new ServerlessFunction(plain, "fn", { image: IMAGE }).addTrigger("redis", { queue: { broker: "redis", connection: "redis://cache:6379", name: "orders" } });
+    expect(compile(plain).warnings.map((w) => w.code)).not.toContain("ZS-KNATIVE-QUEUE-BATCH");
+  });
+
   it("build/code functions use the image given for them", () => {
     expect(find(orders, "Service").spec.template.spec.containers[0].image).toMatch(/^registry\.example\.com\/orders\/orders-api-[0-9a-f]{8}:2\.0\.0$/);
   });

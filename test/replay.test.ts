@@ -1,6 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { App, type FunctionNode, type ScalingPolicyNode, type ScalingPolicyOptions, ServerlessFunction, synth } from "zeroscale";
-import { replay } from "../lib/engines/knative/replay.js";
+import { knativeEngine, replayEngine, type Trace } from "../lib/engines/index.js";
+
+const replay = (fn: FunctionNode, policy: ScalingPolicyNode, trace: Trace, o: { gracePeriodSeconds?: number; until?: number } = {}) =>
+  replayEngine(knativeEngine, { fn, policy, triggers: [] }, trace, { engineOptions: { allowZeroInitialScale: true, ...(o.gracePeriodSeconds !== undefined ? { gracePeriodSeconds: o.gracePeriodSeconds } : {}) }, ...(o.until !== undefined ? { until: o.until } : {}) });
 
 function fnAndPolicy(policy: ScalingPolicyOptions, concurrency = 10) {
   const app = new App({ name: "r" });

@@ -45,7 +45,10 @@ describe("zeroscale/testing/vitest matchers", () => {
   it("toScaleToZeroAfter", () => {
     expect(api).toScaleToZeroAfter("5m");
     expect(api).not.toScaleToZeroAfter("1m");
-    expect(failure(() => expect(api).toScaleToZeroAfter("30s"))).toBe("expected shop/api to scale to zero after 30s idle; it scales to zero after 300s");
+    expect(failure(() => expect(api).toScaleToZeroAfter("30s"))).toBe("expected shop/api to scale to zero after 30s idle on zeroscale; it scales to zero after 300s");
+    // The effective value of each engine, from its model: Knative honours 300 s (W 60 + retention 240).
+    expect(api).toScaleToZeroAfter("5m", { backend: "knative" });
+    expect(failure(() => expect(api).toScaleToZeroAfter("5m", { backend: "knative", gracePeriodSeconds: 400 }))).toBe("expected shop/api to scale to zero after 300s idle on knative; it scales to zero after 460s");
   });
 
   it("toHaveTrigger, with a readable diff against the closest trigger", () => {

@@ -20,19 +20,20 @@ describe("examples/hello", () => {
     expect(Testing.scalingOf(graph, "hello/hello")).toMatchObject({ minInstances: 0, maxInstances: 5, idleTimeoutSeconds: 40, stableWindowSeconds: 10 });
   });
 
-  it("scales to zero 40 s after the last request, under Knative and KEDA semantics", () => {
+  it("scales to zero 40 s after the last request, on zeroscale's engine and under Knative and KEDA semantics", () => {
     expect(app).toSynthWithoutErrors();
     expect(hello).toHaveTrigger({ http: "/hello" });
-    expect(hello).toScaleToZeroAfter("40s");
+    for (const backend of ["zeroscale", "knative", "keda"] as const) expect(hello).toScaleToZeroAfter("40s", { backend });
     const trace = { rate: [{ from: 0, to: 30, rps: 10, duration: 0.2 }] };
+    expect(Testing.replay(hello, trace)).toBeAtZeroAfter("40s");
     expect(Testing.replay(hello, trace, { backend: "knative" })).toBeAtZeroAfter("40s");
     expect(Testing.replay(hello, trace, { backend: "keda", pollingInterval: 5 })).toBeAtZeroAfter("40s");
   });
 
-  it("synthesizes for Knative and KEDA with the same idle timeout, and no warnings", () => {
+  it("synthesizes for Knative and KEDA with the same idle timeout; KEDA says its concurrency scaler has no window", () => {
     for (const backend of [knative({ imageRegistry: "registry.example.com/hello" }), keda({ imageRegistry: "registry.example.com/hello" })]) {
       const plan = backend.compile(graph);
-      expect(plan.warnings, backend.name).toEqual([]);
+      expect(plan.warnings.map((w) => w.code), backend.name).toEqual(backend.name === "keda" ? ["ZS-KEDA-WINDOW"] : []);
       expect(backend.view(plan).functions["hello/hello"], backend.name).toMatchObject({ minInstances: 0, maxInstances: 5, idleTimeoutSeconds: 40 });
     }
   });

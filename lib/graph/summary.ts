@@ -1,7 +1,10 @@
+import { assertNever } from "../vocabulary.js";
+import type { PlanView } from "../backend.js";
+import type { EffectiveScaling } from "../engines/types.js";
 import type { DeploymentGraph, FunctionNode, ScalingPolicyNode, TriggerNode } from "./types.js";
 
 /** A short human summary of a graph: one block per function with its triggers and scaling. */
-export function summarizeGraph(graph: DeploymentGraph): string {
+export function summarizeGraph(graph: DeploymentGraph, backends: readonly { readonly name: string; readonly view: PlanView }[] = []): string {
   const fns = graph.nodes.filter((n): n is FunctionNode => n.kind === "function");
   const triggers = graph.nodes.filter((n): n is TriggerNode => n.kind === "trigger");
   const policies = new Map(graph.nodes.filter((n): n is ScalingPolicyNode => n.kind === "scalingPolicy").map((p) => [p.target, p]));
@@ -14,6 +17,10 @@ export function summarizeGraph(graph: DeploymentGraph): string {
     for (const t of byTarget.get(fn.id) ?? []) lines.push(`    <- ${describeTrigger(t)}`);
     const p = policies.get(fn.id);
     if (p) lines.push(`    scaling ${describePolicy(p)}`);
+    for (const b of backends) {
+      const e = b.view.functions[fn.id]?.effective;
+      if (e) lines.push(`    on ${b.name} (${e.engine} engine): ${describeEffective(e)}`);
+    }
   }
   for (const w of graph.warnings) lines.push(`  warning ${w.code} ${w.path}: ${w.prop} ${w.problem}`);
   for (const s of graph.suppressed ?? []) lines.push(`  suppressed ${s.code} ${s.path}: ${s.reason}`);
@@ -23,9 +30,24 @@ export function summarizeGraph(graph: DeploymentGraph): string {
 /** One-line description of a trigger's source. */
 export function describeTrigger(t: TriggerNode): string {
   const s = t.source;
-  if (s.type === "http") return `http ${s.methods.length ? s.methods.join(",") : "*"} ${s.host ?? ""}${s.path}`;
-  if (s.type === "schedule") return `schedule "${s.cron}" ${s.timezone}`;
-  return `queue ${s.broker} ${s.name}`;
+  switch (s.type) {
+    case "http":
+      return `http ${s.methods.length ? s.methods.join(",") : "*"} ${s.host ?? ""}${s.path}`;
+    case "schedule":
+      return `schedule "${s.cron}" ${s.timezone}`;
+    case "queue":
+      return `queue ${s.broker} ${s.name}`;
+    default:
+      return assertNever(s, "trigger source");
+  }
+}
+
+/** One-line description of what an engine really does with a policy (from its model). */
+export function describeEffective(e: EffectiveScaling): string {
+  const zero = e.timeToZeroSeconds === null ? "never to zero" : `to zero ${e.timeToZeroSeconds}s after the last request (decisions every ${e.decisionIntervalSeconds}s)`;
+  const cold = e.coldStart.mode === "reject" ? "refuses at zero" : `buffers ${e.coldStart.maxRequests ?? "unlimited"} requests for ${e.coldStart.maxWaitSeconds}s at zero`;
+  const baselines = e.baselines.length ? `, ${e.baselines.length} baseline${e.baselines.length === 1 ? "" : "s"}` : "";
+  return `${e.minInstances}..${e.maxInstances} (initial ${e.initialInstances}) on ${e.metric.type} ${+e.metric.target.toFixed(2)} per instance, ${zero}, scale-down delay ${e.scaleDownDelaySeconds}s${baselines}, ${cold}`;
 }
 
 /** One-line description of a scaling policy. */

@@ -1,5 +1,6 @@
 import type { SuppressedDiagnostic, Suppression } from "../policy/suppress.js";
 import type { Diagnostic } from "../validation/diagnostic.js";
+import type { MetricType, QueueBroker, TriggerKind } from "../vocabulary.js";
 
 /** The graph format version; bumped on any incompatible change. */
 export const GRAPH_API_VERSION = "zeroscale.dev/v1alpha1";
@@ -58,18 +59,28 @@ export interface SecurityData {
   readonly relaxed: readonly ("runAsNonRoot" | "readOnlyRootFilesystem" | "allowPrivilegeEscalation")[];
 }
 
-/** Where a trigger's events come from. */
-export type TriggerSource =
-  | { readonly type: "http"; readonly path: string; readonly methods: readonly string[]; readonly host: string | null }
-  | { readonly type: "schedule"; readonly cron: string; readonly timezone: string; readonly data: unknown }
-  | {
-      readonly type: "queue";
-      readonly broker: "redis" | "rabbitmq" | "kafka" | "nats";
-      readonly connection: { readonly url: string } | { readonly secret: string; readonly key: string };
-      readonly name: string;
-      readonly consumerGroup: string;
-      readonly batchSize: number;
-    };
+/** Each trigger kind's resolved source, keyed by `TRIGGER_KINDS` (one entry per kind). */
+export interface TriggerSourceByKind {
+  readonly http: { readonly type: "http"; readonly path: string; readonly methods: readonly string[]; readonly host: string | null };
+  readonly schedule: { readonly type: "schedule"; readonly cron: string; readonly timezone: string; readonly data: unknown };
+  readonly queue: {
+    readonly type: "queue";
+    readonly broker: QueueBroker;
+    readonly connection: { readonly url: string } | { readonly secret: string; readonly key: string };
+    readonly name: string;
+    readonly consumerGroup: string;
+    readonly batchSize: number;
+  };
+}
+
+/**
+ * Where a trigger's events come from: one member per `TRIGGER_KINDS` entry. A kind without an entry
+ * in `TriggerSourceByKind` still appears (as `{ type }`), so every exhaustive switch over
+ * `source.type` fails to compile until it handles the new kind.
+ */
+export type TriggerSource = {
+  [K in TriggerKind]: K extends keyof TriggerSourceByKind ? TriggerSourceByKind[K] : { readonly type: K };
+}[TriggerKind];
 
 /** An EventTrigger, resolved. */
 export interface TriggerNode extends NodeBase {
@@ -79,8 +90,8 @@ export interface TriggerNode extends NodeBase {
   readonly source: TriggerSource;
 }
 
-/** The metric kinds a policy scales on. */
-export type MetricType = "concurrency" | "rps" | "cpu" | "memory" | "queueLength";
+/** The metric kinds a policy scales on (the members of `METRIC_TYPES`). */
+export type { MetricType } from "../vocabulary.js";
 
 /** A ScalingPolicy, resolved. Every function has exactly one (implicit when the program declares none). */
 export interface ScalingPolicyNode extends NodeBase {
@@ -100,7 +111,12 @@ export interface ScalingPolicyNode extends NodeBase {
   readonly stableWindowSeconds: number;
   readonly burst: { readonly panicWindowPercent: number; readonly panicThresholdPercent: number };
   readonly schedule: readonly { readonly start: string; readonly end: string; readonly timezone: string; readonly minInstances: number }[];
+  /** Requests arriving while no instance is ready: held (up to maxRequests, for maxWaitSeconds) or refused; null = the engine's default. */
+  readonly coldStart: ColdStartData | null;
 }
+
+/** A cold-start policy, resolved. */
+export type ColdStartData = { readonly mode: "buffer"; readonly maxRequests: number; readonly maxWaitSeconds: number } | { readonly mode: "reject" };
 
 /** Any node of the graph. Backends handle every kind (see `NodeHandlers`). */
 export type GraphNode = FunctionNode | TriggerNode | ScalingPolicyNode;

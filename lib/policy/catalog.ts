@@ -6,7 +6,7 @@ export interface CheckInfo {
   readonly doc: string;
 }
 
-export const CHECKS: readonly CheckInfo[] = [
+export const CHECKS = [
   { code: "ZS-SHAPE", severity: "error", scope: "all", doc: "A prop has the wrong type, or is not a known prop (typos, JavaScript programs)." },
   { code: "ZS-APP-NAME", severity: "error", scope: "App", doc: "The app name is not a DNS-1035 label of at most 30 characters." },
   { code: "ZS-LABEL-KEY", severity: "error", scope: "App, ServerlessFunction", doc: "A label key is not a valid Kubernetes label key, or uses the reserved zeroscale.dev/ prefix." },
@@ -62,6 +62,7 @@ export const CHECKS: readonly CheckInfo[] = [
   { code: "ZS-SCALING-SCHEDULE-CRON", severity: "error", scope: "ScalingPolicy", doc: "A baseline's start or end is not a 5-field cron expression." },
   { code: "ZS-SCALING-SCHEDULE-TZ", severity: "error", scope: "ScalingPolicy", doc: "A baseline's timezone is not an IANA time zone." },
   { code: "ZS-SCALING-SCHEDULE-MIN", severity: "error", scope: "ScalingPolicy", doc: "A baseline's minInstances is below 1 or above maxInstances." },
+  { code: "ZS-SCALING-COLD-START", severity: "error", scope: "ScalingPolicy", doc: "coldStart.buffer.maxRequests is outside 1..100000, or maxWait is not whole seconds within 1s..10m." },
   { code: "ZS-SCALING-DUPLICATE", severity: "error", scope: "ScalingPolicy", doc: "A function has two ScalingPolicies (two autoscalers for one workload)." },
   { code: "ZS-SCALING-QUEUE-NO-TRIGGER", severity: "error", scope: "ScalingPolicy", doc: "A queueLength metric on a function with no queue trigger." },
   { code: "ZS-GRAPH-CYCLE", severity: "error", scope: "graph", doc: "node.addDependency calls form a cycle." },
@@ -81,10 +82,13 @@ export const CHECKS: readonly CheckInfo[] = [
   { code: "ZS-KNATIVE-QUEUE-KAFKA", severity: "error", scope: "knative()", doc: "A Kafka connection from a secret: KafkaSource takes bootstrapServers in the manifest." },
   { code: "ZS-KNATIVE-QUEUE-RABBITMQ", severity: "error", scope: "knative()", doc: "A RabbitMQ URL: RabbitmqSource connects through a connection secret." },
   { code: "ZS-KNATIVE-QUEUE-RABBITMQ-KEY", severity: "warning", scope: "knative()", doc: "A RabbitMQ secret key other than \"uri\" (RabbitmqSource reads uri, username, password)." },
+  { code: "ZS-KNATIVE-QUEUE-BATCH", severity: "warning", scope: "knative()", doc: "queue.batchSize other than 1 on Redis or Kafka: their sources have no fetch-size field, so each message is its own delivery (RabbitMQ: mapped to parallelism)." },
   { code: "ZS-KNATIVE-QUEUE-METRIC", severity: "warning", scope: "knative()", doc: "queueLength is approximated: pushed deliveries scale on concurrency." },
   { code: "ZS-KNATIVE-MEMORY-TARGET", severity: "warning", scope: "knative()", doc: "A memory percentage is mapped to MiB per pod (the HPA class's unit)." },
   { code: "ZS-KNATIVE-HPA-ZERO", severity: "warning", scope: "knative()", doc: "cpu/memory metrics use the HPA class, which never scales to zero: min-scale 1." },
   { code: "ZS-KNATIVE-INITIAL-ZERO", severity: "warning", scope: "knative()", doc: "initialInstances 0 without allowZeroInitialScale: initial-scale 1." },
+  { code: "ZS-KNATIVE-COLD-START", severity: "warning", scope: "knative()", doc: "A coldStart policy: the activator buffers with no per-revision limit, up to the revision timeout, and cannot refuse." },
+  { code: "ZS-KNATIVE-HPA-WINDOW", severity: "warning", scope: "knative()", doc: "stableWindow or burst with a cpu/memory metric: the HPA class has its own windows and no panic mode." },
   { code: "ZS-KNATIVE-IDLE", severity: "warning", scope: "knative()", doc: "idleTimeout below stable window + grace period: the real time to zero is stated." },
   { code: "ZS-KEDA-IMAGE", severity: "error", scope: "keda()", doc: "A build or code function with no image to run (pass images or imageRegistry)." },
   { code: "ZS-KEDA-ONE-AUTOSCALER", severity: "error", scope: "keda()", doc: "HTTP/schedule and queue triggers on one function would need two autoscalers." },
@@ -97,10 +101,19 @@ export const CHECKS: readonly CheckInfo[] = [
   { code: "ZS-KEDA-INITIAL", severity: "warning", scope: "keda()", doc: "initialInstances other than the default: KEDA starts a Deployment at 1 replica." },
   { code: "ZS-KEDA-QUEUE-METRIC", severity: "warning", scope: "keda()", doc: "A non-queue metric on a consumer: scaled on backlog, 5 per instance." },
   { code: "ZS-KEDA-RESOURCE-ZERO", severity: "warning", scope: "keda()", doc: "cpu/memory scalers never scale to zero: minReplicaCount 1." },
+  { code: "ZS-KEDA-HTTP-DOWN-DELAY", severity: "warning", scope: "keda()", doc: "scaleDownDelay on an HTTP function: HTTPScaledObject sets no HPA behavior, so the HPA's default 300 s stabilization applies." },
+  { code: "ZS-KEDA-HTTP-TARGET", severity: "warning", scope: "keda()", doc: "A concurrency/rps target x utilization that is not a whole number: the HTTP add-on's targetValue is rounded." },
+  { code: "ZS-KEDA-BURST", severity: "warning", scope: "keda()", doc: "burst settings: KEDA's HPA has no panic mode." },
+  { code: "ZS-KEDA-WINDOW", severity: "warning", scope: "keda()", doc: "stableWindow where KEDA averages over no window (all but the HTTP add-on's requestRate)." },
+  { code: "ZS-KEDA-COLD-START", severity: "warning", scope: "keda()", doc: "A coldStart policy: the interceptor buffers with no per-function limit for its cluster-wide wait timeout, and cannot refuse; no effect on consumers." },
   { code: "ZS-KEDA-NATS-MONITORING", severity: "warning", scope: "keda()", doc: "nats-jetstream reads lag from the monitoring endpoint on port 8222." },
-  { code: "ZS-DOCKER-METRIC", severity: "error", scope: "docker()", doc: "A cpu/memory metric: the gateway does not measure CPU." },
-  { code: "ZS-DOCKER-SCHEDULE-BASELINE", severity: "error", scope: "docker()", doc: "Schedule baselines are not supported by the gateway yet." },
+  { code: "ZS-KEDA-HTTP-METHODS", severity: "warning", scope: "keda()", doc: "http.methods on KEDA: the HTTPScaledObject routes by host and path prefix only, so every method reaches the function." },
+  { code: "ZS-DOCKER-MAX-INSTANCES", severity: "error", scope: "docker()", doc: "maxInstances above the Docker backend's limit of containers pre-created per function (100)." },
   { code: "ZS-DOCKER-QUEUE-BROKER", severity: "error", scope: "docker()", doc: "A Kafka or NATS queue: the gateway consumes Redis Streams and RabbitMQ." },
+  { code: "ZS-DOCKER-QUEUE-BATCH", severity: "warning", scope: "docker()", doc: "batchSize on a RabbitMQ queue: the gateway prefetches up to maxInstances x concurrency and delivers each message alone." },
   { code: "ZS-DOCKER-QUEUE-CONNECTION", severity: "error", scope: "docker()", doc: "A queue connection from a secret: the gateway config holds no secrets." },
-];
+] as const satisfies readonly CheckInfo[];
+
+/** Every diagnostic code zeroscale reports: a code not in {@link CHECKS} does not compile. */
+export type DiagnosticCode = (typeof CHECKS)[number]["code"];
 

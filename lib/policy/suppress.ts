@@ -1,12 +1,12 @@
 import type { IConstruct } from "constructs";
-import type { Diagnostic } from "../validation/diagnostic.js";
+import type { Diagnostic, DiagnosticCode } from "../validation/diagnostic.js";
 
 const METADATA = "zeroscale:suppress";
 
 /** A declared suppression: `code` is not reported for `path` and everything under it. */
 export interface Suppression {
   readonly path: string;
-  readonly code: string;
+  readonly code: DiagnosticCode;
   readonly reason: string;
 }
 
@@ -19,7 +19,7 @@ export interface SuppressedDiagnostic extends Diagnostic {
  * Silence one check on a construct and everything under it, with a reason that appears in synth's
  * output (like cdk-nag suppressions). Only warnings and ZS-POLICY-* checks can be suppressed.
  */
-export function suppress(construct: IConstruct, code: string, reason: string): void {
+export function suppress(construct: IConstruct, code: DiagnosticCode, reason: string): void {
   construct.node.addMetadata(METADATA, { code, reason });
 }
 
@@ -29,7 +29,7 @@ export function collectSuppressions(all: readonly IConstruct[]): Suppression[] {
   for (const c of all) {
     for (const m of c.node.metadata) {
       if (m.type !== METADATA) continue;
-      const { code, reason } = m.data as { code: string; reason: string };
+      const { code, reason } = m.data as { code: DiagnosticCode; reason: string };
       out.push({ path: c.node.path, code, reason });
     }
   }

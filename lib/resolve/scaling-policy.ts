@@ -1,4 +1,4 @@
-import type { FunctionNode, MetricType, ScalingPolicyNode } from "../graph/types.js";
+import type { ColdStartData, FunctionNode, MetricType, ScalingPolicyNode } from "../graph/types.js";
 import type { ScalingPolicyOptions } from "../scaling-policy.js";
 import type { Checker } from "../validation/checker.js";
 import { DEFAULT_TIMEZONE } from "./trigger.js";
@@ -13,6 +13,8 @@ export const POLICY_DEFAULTS = {
   stableWindowSeconds: 60,
   panicWindowPercent: 10,
   panicThresholdPercent: 200,
+  coldStartMaxRequests: 1000,
+  coldStartMaxWaitSeconds: 30,
 } as const;
 
 const METRIC_RANGES: Record<MetricType, { min: number; max: number; integer: boolean; unit: string }> = {
@@ -62,6 +64,19 @@ export function resolvePolicy(c: Checker, id: string, name: string, fn: Function
       panicThresholdPercent: c.num("ZS-SCALING-PANIC-THRESHOLD", "burst.panicThresholdPercent", burst.panicThresholdPercent, POLICY_DEFAULTS.panicThresholdPercent, 110, 1000),
     },
     schedule: resolveBaselines(c, props, max),
+    coldStart: resolveColdStart(c, props),
+  };
+}
+
+function resolveColdStart(c: Checker, props: ScalingPolicyOptions): ColdStartData | null {
+  const cs = props.coldStart;
+  if (cs === undefined) return null; // each engine's own default (lib/engines/*/defaults.ts)
+  if ("reject" in cs) return { mode: "reject" };
+  const buffer = cs.buffer ?? {};
+  return {
+    mode: "buffer",
+    maxRequests: c.int("ZS-SCALING-COLD-START", "coldStart.buffer.maxRequests", buffer.maxRequests, POLICY_DEFAULTS.coldStartMaxRequests, 1, 100_000),
+    maxWaitSeconds: c.seconds("ZS-SCALING-COLD-START", "coldStart.buffer.maxWait", buffer.maxWait, POLICY_DEFAULTS.coldStartMaxWaitSeconds, 1, 600),
   };
 }
 

@@ -1,18 +1,19 @@
-import type { EventTriggerProps, QueueSource } from "../event-trigger.js";
+import type { EventTriggerProps, HttpSource, QueueSource, ScheduleSource, TriggerSourceProps } from "../event-trigger.js";
 import type { TriggerNode, TriggerSource } from "../graph/types.js";
 import type { Checker } from "../validation/checker.js";
 import { DNS1123_SUBDOMAIN, HOST_NAME, SECRET_KEY, URL_PATH } from "../validation/patterns.js";
+import { TRIGGER_KINDS, type QueueBroker, type TriggerKind } from "../vocabulary.js";
 
 /** Default time zone of schedules. */
 export const DEFAULT_TIMEZONE = "UTC";
 
-const URL_SCHEMES: Record<QueueSource["broker"], readonly string[]> = {
+const URL_SCHEMES: Record<QueueBroker, readonly string[]> = {
   redis: ["redis:", "rediss:"],
   rabbitmq: ["amqp:", "amqps:"],
   kafka: [],
   nats: ["nats:", "tls:"],
 };
-const CONNECTION_EXAMPLE: Record<QueueSource["broker"], string> = {
+const CONNECTION_EXAMPLE: Record<QueueBroker, string> = {
   redis: '"redis://cache:6379"',
   rabbitmq: '"amqp://mq:5672"',
   kafka: '"kafka-0:9092,kafka-1:9092"',
@@ -24,32 +25,43 @@ export function resolveTrigger(c: Checker, id: string, name: string, target: str
   return { kind: "trigger", id, name, target, source: resolveSource(c, name, props) };
 }
 
+/** One resolver per trigger kind: a kind added to TRIGGER_KINDS fails to compile here until it has one (and a prop). */
+const SOURCE_RESOLVERS: { readonly [K in TriggerKind]: (c: Checker, name: string, props: NonNullable<TriggerSourceProps[K]>) => TriggerSource } = {
+  http: resolveHttp,
+  schedule: resolveSchedule,
+  queue: resolveQueue,
+};
+
 function resolveSource(c: Checker, name: string, props: EventTriggerProps): TriggerSource {
-  const given = (["http", "schedule", "queue"] as const).filter((k) => props[k] !== undefined);
-  if (given.length !== 1) {
-    const problem = given.length === 0 ? "none of http, schedule, queue is set" : `sets ${given.join(" and ")}`;
-    c.error("ZS-TRIGGER-SOURCE", "(construct)", undefined, problem, "set exactly one of http, schedule or queue; use one trigger per source");
+  const given = TRIGGER_KINDS.filter((k) => props[k] !== undefined);
+  const [kind] = given;
+  if (given.length !== 1 || kind === undefined) {
+    const problem = given.length === 0 ? `none of ${TRIGGER_KINDS.join(", ")} is set` : `sets ${given.join(" and ")}`;
+    c.error("ZS-TRIGGER-SOURCE", "(construct)", undefined, problem, `set exactly one of ${TRIGGER_KINDS.slice(0, -1).join(", ")} or ${TRIGGER_KINDS.at(-1)}; use one trigger per source`);
     return { type: "http", path: "/", methods: [], host: null };
   }
-  if (props.http) {
-    const { path, methods = [], host } = props.http;
-    if (!URL_PATH.test(path))
-      c.error("ZS-TRIGGER-HTTP-PATH", "http.path", path, "is not a route path", 'start it with "/", with no trailing "/", spaces or "//", e.g. "/api"');
-    const unique = [...new Set(methods)].sort();
-    if (unique.length !== methods.length) c.error("ZS-TRIGGER-HTTP-METHODS", "http.methods", methods, "lists a method twice", "list each method once");
-    if (host !== undefined && (host.length > 253 || !HOST_NAME.test(host)))
-      c.error("ZS-TRIGGER-HTTP-HOST", "http.host", host, "is not a host name", 'use a lowercase DNS name such as "api.example.com"');
-    return { type: "http", path, methods: unique, host: host ?? null };
-  }
-  if (props.schedule) {
-    const { cron, timezone = DEFAULT_TIMEZONE, data = null } = props.schedule;
-    const tzOk = c.timezone("ZS-TRIGGER-SCHEDULE-TZ", "schedule.timezone", timezone);
-    c.cron("ZS-TRIGGER-SCHEDULE-CRON", "schedule.cron", cron, tzOk ? timezone : DEFAULT_TIMEZONE, true);
-    if (!isJsonValue(data))
-      c.error("ZS-TRIGGER-SCHEDULE-DATA", "schedule.data", String(data), "is not JSON data", "pass a string or a JSON value (objects, arrays, numbers, booleans, null)");
-    return { type: "schedule", cron, timezone, data };
-  }
-  return resolveQueue(c, name, props.queue as QueueSource);
+  const resolve = SOURCE_RESOLVERS[kind] as (c: Checker, name: string, props: unknown) => TriggerSource;
+  return resolve(c, name, props[kind]);
+}
+
+function resolveHttp(c: Checker, _name: string, http: HttpSource): TriggerSource {
+  const { path, methods = [], host } = http;
+  if (!URL_PATH.test(path))
+    c.error("ZS-TRIGGER-HTTP-PATH", "http.path", path, "is not a route path", 'start it with "/", with no trailing "/", spaces or "//", e.g. "/api"');
+  const unique = [...new Set(methods)].sort();
+  if (unique.length !== methods.length) c.error("ZS-TRIGGER-HTTP-METHODS", "http.methods", methods, "lists a method twice", "list each method once");
+  if (host !== undefined && (host.length > 253 || !HOST_NAME.test(host)))
+    c.error("ZS-TRIGGER-HTTP-HOST", "http.host", host, "is not a host name", 'use a lowercase DNS name such as "api.example.com"');
+  return { type: "http", path, methods: unique, host: host ?? null };
+}
+
+function resolveSchedule(c: Checker, _name: string, schedule: ScheduleSource): TriggerSource {
+  const { cron, timezone = DEFAULT_TIMEZONE, data = null } = schedule;
+  const tzOk = c.timezone("ZS-TRIGGER-SCHEDULE-TZ", "schedule.timezone", timezone);
+  c.cron("ZS-TRIGGER-SCHEDULE-CRON", "schedule.cron", cron, tzOk ? timezone : DEFAULT_TIMEZONE, true);
+  if (!isJsonValue(data))
+    c.error("ZS-TRIGGER-SCHEDULE-DATA", "schedule.data", String(data), "is not JSON data", "pass a string or a JSON value (objects, arrays, numbers, booleans, null)");
+  return { type: "schedule", cron, timezone, data };
 }
 
 function resolveQueue(c: Checker, name: string, q: QueueSource): TriggerSource {
@@ -82,7 +94,7 @@ function resolveQueue(c: Checker, name: string, q: QueueSource): TriggerSource {
   };
 }
 
-function checkConnectionUrl(c: Checker, broker: QueueSource["broker"], text: string): void {
+function checkConnectionUrl(c: Checker, broker: QueueBroker, text: string): void {
   const example = CONNECTION_EXAMPLE[broker];
   if (broker === "kafka") {
     const ok = text.split(",").every((hp) => /^[A-Za-z0-9.-]+:[0-9]{1,5}$/.test(hp.trim()));

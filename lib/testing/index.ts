@@ -96,8 +96,9 @@ export class Testing {
       options.project ?? "zeroscale-test",
       options.stack ?? "test",
     );
+    type Kube = Extract<import("zeroscale/pulumi").DeployableBackend, { target: "kubernetes" }>;
     const { deploy } = (await import("zeroscale/pulumi")) as typeof import("zeroscale/pulumi");
-    const deployed = deploy(app, backend as never, options.secrets ? { secrets: options.secrets } : {});
+    const deployed = deploy(app, backend as Kube, options.secrets ? { secrets: options.secrets } : {});
     const all = [deployed.app, ...Object.values(deployed.functions), ...Object.values(deployed.resources), ...Object.values(deployed.secrets)];
     const urns = await new Promise<string[]>((resolve) => pulumi.all(all.map((r) => r.urn)).apply((u) => resolve(u)));
     await new Promise<void>((resolve) => pulumi.all(Object.values(deployed.urls)).apply(() => resolve()));

@@ -1,64 +1,74 @@
-import { replayKeda } from "../engines/keda/replay.js";
-import { replay } from "../engines/knative/replay.js";
-import type { DeploymentGraph, FunctionNode, ScalingPolicyNode } from "../graph/types.js";
+import { engineInput, engineModel } from "../engines/index.js";
+import { lastActivity, replayEngine, type Trace } from "../engines/replay.js";
+import type { DeploymentGraph } from "../graph/types.js";
+import type { EngineName } from "../vocabulary.js";
 
-/** Request arrivals and/or constant-rate segments (seconds), or a queue depth series (KEDA). */
-export interface ReplayTrace {
-  readonly requests?: readonly { readonly at: number; readonly duration: number }[];
-  readonly rate?: readonly { readonly from: number; readonly to: number; readonly rps: number; readonly duration: number }[];
-  readonly depth?: readonly { readonly at: number; readonly value: number }[];
+/** Request arrivals and/or constant-rate segments (seconds), a queue depth series, a CPU series. */
+export type ReplayTrace = Trace;
+
+/** Whose scaling semantics to replay: an engine, or a backend by name (docker and the dev gateway run zeroscale's engine). */
+export type ReplayBackend = EngineName | "docker" | "gateway";
+
+const ENGINE_OF: Record<ReplayBackend, EngineName> = { zeroscale: "zeroscale", gateway: "zeroscale", docker: "zeroscale", knative: "knative", keda: "keda" };
+
+/** The engine a backend name runs. */
+export function engineOfBackend(backend: ReplayBackend): EngineName {
+  const engine = ENGINE_OF[backend];
+  if (engine === undefined) throw new TypeError(`unknown backend "${String(backend)}": use one of ${Object.keys(ENGINE_OF).join(", ")}`);
+  return engine;
 }
-
-/** Which engine's semantics to replay. */
-export type ReplayBackend = "knative" | "keda" | "gateway";
 
 /** Options of `Testing.replay`. */
 export interface ReplayRunOptions {
-  /** @default "knative" */
+  /** @default "zeroscale" (the engine of `zeroscale dev` and the Docker backend) */
   readonly backend?: ReplayBackend;
-  /** Knative's scale-to-zero grace period (knative, gateway). @default 30 */
+  /** Knative's scale-to-zero grace period (knative). @default 30 */
   readonly gracePeriodSeconds?: number;
-  /** KEDA's pollingInterval. @default 30 */
+  /** KEDA's pollingInterval (keda). @default 30 */
   readonly pollingInterval?: number;
   /** Instance start time, seconds. @default 1 */
   readonly coldStartSeconds?: number;
   /** Simulate until this second. */
   readonly until?: number;
+  /** Wall-clock time of second 0, ms since the epoch (schedule baselines). @default 0 (1970-01-01T00:00Z) */
+  readonly startMs?: number;
 }
 
 /** Instance counts over virtual time. */
 export interface ReplayResult {
   readonly backend: ReplayBackend;
+  readonly engine: EngineName;
   readonly function: string;
   /** When the last request ended (or the queue last changed), seconds. */
   readonly lastActivity: number;
-  /** Seconds between decisions (Knative ticks 2 s; KEDA polls every pollingInterval). */
+  /** Seconds between the engine's decisions (zeroscale 1 s, Knative 2 s, KEDA its pollingInterval). */
   readonly granularity: number;
+  /** The engine's own time to zero after the last activity (null: never), from its model. */
+  readonly timeToZeroSeconds: number | null;
   readonly timeline: readonly { readonly t: number; readonly instances: number; readonly ready: number }[];
 }
 
-/** Replay `trace` for function `fnId` of `graph` under a backend's scaling semantics. */
+/** Replay `trace` for function `fnId` of `graph` under an engine's scaling semantics (its model's simulator). */
 export function replayGraph(graph: DeploymentGraph, fnId: string, trace: ReplayTrace, options: ReplayRunOptions = {}): ReplayResult {
-  const fn = graph.nodes.find((n): n is FunctionNode => n.kind === "function" && n.id === fnId);
-  if (!fn) throw new Error(`no function "${fnId}" in the graph`);
-  const policy = graph.nodes.find((n): n is ScalingPolicyNode => n.kind === "scalingPolicy" && n.target === fnId) as ScalingPolicyNode;
-  const backend = options.backend ?? "knative";
-  const ends = [...(trace.requests ?? []).map((r) => r.at + r.duration), ...(trace.rate ?? []).map((r) => r.to + r.duration), ...(trace.depth ?? []).filter((d) => d.value > 0).map((d) => d.at)];
-  const lastActivity = ends.length ? Math.max(...ends) : 0;
-  if (backend === "keda") {
-    const requests = [...(trace.requests ?? [])];
-    for (const seg of trace.rate ?? []) for (let i = 0; i < Math.round((seg.to - seg.from) * seg.rps); i++) requests.push({ at: seg.from + i / seg.rps, duration: seg.duration });
-    const points = replayKeda(fn, policy, trace.depth ? { depth: trace.depth } : { requests }, {
-      ...(options.pollingInterval !== undefined ? { pollingInterval: options.pollingInterval } : {}),
-      ...(options.coldStartSeconds !== undefined ? { coldStartSeconds: options.coldStartSeconds } : {}),
-      ...(options.until !== undefined ? { until: options.until } : {}),
-    });
-    return { backend, function: fnId, lastActivity, granularity: options.pollingInterval ?? 30, timeline: points.map((p) => ({ t: p.t, instances: p.replicas, ready: p.ready })) };
-  }
-  const points = replay(fn, policy, { ...(trace.requests ? { requests: trace.requests } : {}), ...(trace.rate ? { rate: trace.rate } : {}) }, {
-    ...(options.gracePeriodSeconds !== undefined ? { gracePeriodSeconds: options.gracePeriodSeconds } : {}),
+  const input = engineInput(graph, fnId);
+  const backend = options.backend ?? "zeroscale";
+  const engine = engineOfBackend(backend);
+  const model = engineModel(engine);
+  const engineOptions = engine === "knative" ? { ...(options.gracePeriodSeconds !== undefined ? { gracePeriodSeconds: options.gracePeriodSeconds } : {}) } : engine === "keda" ? { ...(options.pollingInterval !== undefined ? { pollingIntervalSeconds: options.pollingInterval } : {}) } : {};
+  const effective = model.effective(input, engineOptions).effective;
+  const points = replayEngine(model, input, trace, {
+    engineOptions,
     ...(options.coldStartSeconds !== undefined ? { coldStartSeconds: options.coldStartSeconds } : {}),
     ...(options.until !== undefined ? { until: options.until } : {}),
+    ...(options.startMs !== undefined ? { startMs: options.startMs } : {}),
   });
-  return { backend, function: fnId, lastActivity, granularity: 2, timeline: points.map((p) => ({ t: p.t, instances: p.desired, ready: p.ready })) };
+  return {
+    backend,
+    engine,
+    function: fnId,
+    lastActivity: lastActivity(trace),
+    granularity: effective.decisionIntervalSeconds,
+    timeToZeroSeconds: effective.timeToZeroSeconds,
+    timeline: points.map((p) => ({ t: p.t, instances: p.desired, ready: p.ready })),
+  };
 }

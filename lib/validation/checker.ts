@@ -1,6 +1,6 @@
 import { Cron } from "croner";
 import { type DurationLike, formatDurationMillis, toMillis } from "../duration.js";
-import type { Diagnostics } from "./diagnostic.js";
+import type { DiagnosticCode, Diagnostics } from "./diagnostic.js";
 
 /** Validation helpers bound to one construct path; each records a diagnostic and returns a usable value. */
 export class Checker {
@@ -9,16 +9,16 @@ export class Checker {
     readonly path: string,
   ) {}
 
-  error(code: string, prop: string, value: unknown, problem: string, fix: string): void {
+  error(code: DiagnosticCode, prop: string, value: unknown, problem: string, fix: string): void {
     this.diags.error(code, this.path, prop, value, problem, fix);
   }
 
-  warn(code: string, prop: string, value: unknown, problem: string, fix: string): void {
+  warn(code: DiagnosticCode, prop: string, value: unknown, problem: string, fix: string): void {
     this.diags.warn(code, this.path, prop, value, problem, fix);
   }
 
   /** An integer in [min, max], or `fallback` (recording an error) when it is not. */
-  int(code: string, prop: string, value: number | undefined, fallback: number, min: number, max: number): number {
+  int(code: DiagnosticCode, prop: string, value: number | undefined, fallback: number, min: number, max: number): number {
     if (value === undefined) return fallback;
     if (!Number.isInteger(value) || value < min || value > max) {
       this.error(code, prop, value, `is outside ${min}..${max}`, `set ${prop} to a whole number from ${min} to ${max}`);
@@ -28,7 +28,7 @@ export class Checker {
   }
 
   /** A finite number in [min, max]. */
-  num(code: string, prop: string, value: number | undefined, fallback: number, min: number, max: number): number {
+  num(code: DiagnosticCode, prop: string, value: number | undefined, fallback: number, min: number, max: number): number {
     if (value === undefined) return fallback;
     if (!Number.isFinite(value) || value < min || value > max) {
       this.error(code, prop, value, `is outside ${min}..${max}`, `set ${prop} to a number from ${min} to ${max}`);
@@ -38,7 +38,7 @@ export class Checker {
   }
 
   /** A duration in whole seconds within [minSeconds, maxSeconds]. */
-  seconds(code: string, prop: string, value: DurationLike | undefined, fallback: number, minSeconds: number, maxSeconds: number): number {
+  seconds(code: DiagnosticCode, prop: string, value: DurationLike | undefined, fallback: number, minSeconds: number, maxSeconds: number): number {
     if (value === undefined) return fallback;
     const shown = typeof value === "string" ? value : value.toString();
     const ms = toMillis(value);
@@ -59,7 +59,7 @@ export class Checker {
   }
 
   /** A cron expression croner accepts (5 fields, or 6 with seconds when `allowSeconds`) that fires at least once. */
-  cron(code: string, prop: string, expr: string, timezone: string, allowSeconds: boolean): boolean {
+  cron(code: DiagnosticCode, prop: string, expr: string, timezone: string, allowSeconds: boolean): boolean {
     const mode = allowSeconds ? "5-or-6-parts" : "5-part";
     const example = allowSeconds ? '"0 3 * * *" or, with seconds, "*/10 * * * * *"' : '"0 3 * * *"';
     try {
@@ -77,7 +77,7 @@ export class Checker {
   }
 
   /** An IANA time zone name. */
-  timezone(code: string, prop: string, tz: string): boolean {
+  timezone(code: DiagnosticCode, prop: string, tz: string): boolean {
     if (isTimeZone(tz)) return true;
     this.error(code, prop, tz, "is not an IANA time zone", 'use a name such as "UTC", "Europe/Berlin" or "America/New_York"');
     return false;

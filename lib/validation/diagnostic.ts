@@ -1,11 +1,15 @@
+import type { DiagnosticCode } from "../policy/catalog.js";
+
+export type { DiagnosticCode } from "../policy/catalog.js";
+
 /** How bad a finding is: an error stops synth; a warning is reported and kept in the graph. */
 export type Severity = "error" | "warning";
 
 /** One finding about one prop of one construct. */
 export interface Diagnostic {
   readonly severity: Severity;
-  /** Stable id of the rule that found it, e.g. "ZS-SCALING-MIN-MAX". */
-  readonly code: string;
+  /** Stable id of the rule that found it, e.g. "ZS-SCALING-MIN-MAX": one of lib/policy/catalog.ts's codes. */
+  readonly code: DiagnosticCode;
   /** Construct path, e.g. "shop/api/scaling". */
   readonly path: string;
   /** The prop, dotted for nested ones, e.g. "metric.concurrency" or "(construct)" for the construct as a whole. */
@@ -61,12 +65,12 @@ export class Diagnostics {
   private readonly items: Diagnostic[] = [];
 
   /** Record an error. */
-  error(code: string, path: string, prop: string, value: unknown, problem: string, fix: string): void {
+  error(code: DiagnosticCode, path: string, prop: string, value: unknown, problem: string, fix: string): void {
     this.items.push(withValue({ severity: "error", code, path, prop, problem, fix }, value));
   }
 
   /** Record a warning. */
-  warn(code: string, path: string, prop: string, value: unknown, problem: string, fix: string): void {
+  warn(code: DiagnosticCode, path: string, prop: string, value: unknown, problem: string, fix: string): void {
     this.items.push(withValue({ severity: "warning", code, path, prop, problem, fix }, value));
   }
 

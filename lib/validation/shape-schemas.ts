@@ -3,6 +3,14 @@
  * and cross-prop rules are checked in code with messages of their own.
  */
 
+import { METRIC_TYPES, QUEUE_BROKERS, type TriggerKind } from "../vocabulary.js";
+
+/** `"a", "b" or "c"` */
+function oneOf(values: readonly string[]): string {
+  const quoted = values.map((v) => JSON.stringify(v));
+  return quoted.length > 1 ? `${quoted.slice(0, -1).join(", ")} or ${quoted.at(-1)}` : (quoted[0] ?? "");
+}
+
 const str = { type: "string" } as const;
 const int = { type: "integer" } as const;
 const num = { type: "number" } as const;
@@ -90,7 +98,7 @@ export const TRIGGER_PROPS_SCHEMA = {
       additionalProperties: false,
       required: ["broker", "connection", "name"],
       properties: {
-        broker: { enum: ["redis", "rabbitmq", "kafka", "nats"], "x-fix": 'set queue.broker to "redis", "rabbitmq", "kafka" or "nats"' },
+        broker: { enum: [...QUEUE_BROKERS], "x-fix": `set queue.broker to ${oneOf(QUEUE_BROKERS)}` },
         connection: {
           type: ["string", "object"],
           "x-fix": 'pass a URL without credentials, or { secret: "store-name", key: "url" }',
@@ -100,7 +108,7 @@ export const TRIGGER_PROPS_SCHEMA = {
         batchSize: int,
       },
     },
-  },
+  } as const satisfies Record<TriggerKind, object>,
 } as const;
 
 export const POLICY_PROPS_SCHEMA = {
@@ -109,7 +117,8 @@ export const POLICY_PROPS_SCHEMA = {
   properties: {
     minInstances: int,
     maxInstances: int,
-    metric: { type: "object", additionalProperties: num, "x-fix": "pass an object with one key, e.g. { concurrency: 50 }" },
+    // unknown metric keys pass the shape (additionalProperties) so resolve/scaling-policy.ts reports them as ZS-SCALING-METRIC
+    metric: { type: "object", properties: Object.fromEntries(METRIC_TYPES.map((m) => [m, num])), additionalProperties: num, "x-fix": "pass an object with one key, e.g. { concurrency: 50 }" },
     targetUtilizationPercent: num,
     idleTimeout: duration,
     initialInstances: int,
@@ -127,6 +136,17 @@ export const POLICY_PROPS_SCHEMA = {
         additionalProperties: false,
         required: ["start", "end", "minInstances"],
         properties: { start: str, end: str, minInstances: int, timezone: str },
+      },
+    },
+    coldStart: {
+      type: "object",
+      minProperties: 1,
+      maxProperties: 1,
+      additionalProperties: false,
+      "x-fix": "pass { buffer: { maxRequests, maxWait } } or { reject: true }",
+      properties: {
+        buffer: { type: "object", additionalProperties: false, properties: { maxRequests: int, maxWait: duration } },
+        reject: { const: true, "x-fix": "set coldStart.reject to true, or use coldStart.buffer" },
       },
     },
   },

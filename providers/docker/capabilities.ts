@@ -1,6 +1,7 @@
 import type { CapabilityTable } from "../../lib/index.js";
 
 export const DOCKER_CAPABILITIES: CapabilityTable = {
+  // Scaling knobs are measured from the engine model (lib/engines/capabilities.ts), not written here.
   image: ["honoured", "RemoteImage"],
   "build / code": ["honoured", "built by @pulumi/docker"],
   "env, secrets": ["honoured", "secrets from Pulumi secrets at creation"],
@@ -8,18 +9,9 @@ export const DOCKER_CAPABILITIES: CapabilityTable = {
   timeout: ["honoured", "the gateway's per-function timeout"],
   concurrency: ["honoured", "the gateway's per-instance limit"],
   "security relaxations": ["honoured", "container settings"],
-  "minInstances, maxInstances": ["honoured", "pool bounds; maxInstances containers"],
-  initialInstances: ["honoured", "started at boot"],
-  idleTimeout: ["honoured", "the gateway's KPA gating"],
-  "stableWindow, burst": ["honoured", "the gateway's KPA"],
-  scaleDownDelay: ["honoured", "the gateway's KPA"],
-  "metric: concurrency": ["honoured", "the gateway's KPA"],
-  "metric: rps": ["approximate", "scaled on concurrency"],
-  "metric: cpu, memory": ["unsupported", "ZS-DOCKER-METRIC"],
-  "metric: queueLength": ["honoured", "connector backlog"],
-  "schedule baselines": ["unsupported", "ZS-DOCKER-SCHEDULE-BASELINE"],
   "trigger: http": ["honoured", "the gateway's router"],
   "trigger: schedule": ["honoured", "croner + CloudEvents"],
+  "trigger: queue": ["honoured", "the gateway's connectors push each message (per broker below)"],
   "trigger: schedule with seconds": ["honoured", ""],
   "queue: redis": ["honoured", "Redis Streams connector"],
   "queue: rabbitmq": ["honoured", "RabbitMQ connector"],

@@ -8,8 +8,10 @@ import {
   type NodeHandlers,
   parseQuantityValue,
   type PlanView,
+  type TriggerNode,
   visitGraph,
 } from "../../lib/index.js";
+import { ZEROSCALE_DEFAULTS, zeroscaleEngine } from "../../lib/engines/index.js";
 import { DOCKER_CAPABILITIES } from "./capabilities.js";
 import type { DockerPlan, PlannedContainer, PlannedImage } from "./plan.js";
 
@@ -35,12 +37,6 @@ export interface DockerBackendOptions {
   readonly socketPath?: string;
   /** First host port of function containers in host mode. @default 20000 */
   readonly functionPortBase?: number;
-  /** Scale-to-zero grace period of the gateway's autoscaler, seconds. @default 30 */
-  readonly scaleToZeroGracePeriodSeconds?: number;
-  /** Requests held per function while it wakes. @default 1000 */
-  readonly bufferSize?: number;
-  /** Longest a request waits for an instance, ms. @default 30000 */
-  readonly waitTimeoutMs?: number;
 }
 
 /** The Docker backend: the zeroscale gateway plus pre-created function containers, deployed by @pulumi/docker. */
@@ -56,6 +52,9 @@ interface Ctx {
   readonly containers: PlannedContainer[];
   readonly functions: Map<string, DockerPlan["functions"][number] & { triggers: string[] }>;
   readonly urls: Record<string, string>;
+  readonly fns: Map<string, FunctionNode>;
+  /** Triggers by target function (the engine model reads them). */
+  readonly triggers: Map<string, TriggerNode[]>;
   nextPort: number;
 }
 
@@ -66,27 +65,50 @@ export function docker(options: DockerBackendOptions = {}): DockerBackend {
   const handlers: NodeHandlers<Ctx> = {
     function(fn, ctx) {
       imageOf(fn, ctx);
-      ctx.functions.set(fn.id, { id: fn.id, minInstances: 0, maxInstances: 0, idleTimeoutSeconds: null, triggers: [] });
+      ctx.fns.set(fn.id, fn);
+      ctx.functions.set(fn.id, { id: fn.id, minInstances: 0, maxInstances: 0, idleTimeoutSeconds: null, effective: null, triggers: [] });
     },
     scalingPolicy(p, ctx) {
-      if (p.metric.type === "cpu" || p.metric.type === "memory") {
-        ctx.diags.error("ZS-DOCKER-METRIC", p.id, `metric.${p.metric.type}`, p.metric.target, `is not measured by the zeroscale gateway (it scales on concurrency, rps and queue length)`, "scale on concurrency or rps, or deploy with knative() or keda()");
-      }
-      if (p.schedule.length > 0) {
-        ctx.diags.error("ZS-DOCKER-SCHEDULE-BASELINE", p.id, "schedule", p.schedule, "is not supported by the gateway yet", "raise minInstances, or deploy with keda() (cron scaler)");
-      }
       const f = ctx.functions.get(p.target);
-      if (f) Object.assign(f, { minInstances: p.minInstances, maxInstances: p.maxInstances, idleTimeoutSeconds: p.minInstances === 0 ? p.idleTimeoutSeconds : null });
+      // The gateway runs zeroscale's own engine: every knob as declared (lib/engines/zeroscale).
+      const { effective: e, diagnostics } = zeroscaleEngine.effective({ fn: ctx.fns.get(p.target) as FunctionNode, policy: p, triggers: ctx.triggers.get(p.target) ?? [] });
+      for (const d of diagnostics) ctx.diags.add(d);
+      const limit = ZEROSCALE_DEFAULTS.dockerMaxInstances;
+      if (p.maxInstances > limit) {
+        ctx.diags.error("ZS-DOCKER-MAX-INSTANCES", p.id, "maxInstances", p.maxInstances, `is above the Docker backend's limit of ${limit} containers per function (each instance is a container pre-created on one host)`, `set maxInstances <= ${limit}, or deploy this function with knative() or keda()`);
+      }
+      if (f) Object.assign(f, { minInstances: e.minInstances, maxInstances: e.maxInstances, idleTimeoutSeconds: e.timeToZeroSeconds, effective: e });
     },
     trigger(t, ctx) {
       ctx.functions.get(t.target)?.triggers.push(t.id);
       const s = t.source;
-      if (s.type === "http") ctx.urls[t.id] = `http://${s.host ?? "127.0.0.1"}:${port}${s.path}`;
-      else if (s.type === "queue") {
-        if (s.broker === "kafka" || s.broker === "nats") {
-          ctx.diags.error("ZS-DOCKER-QUEUE-BROKER", t.id, "queue.broker", s.broker, "is not consumed by the zeroscale gateway yet (Redis Streams and RabbitMQ are)", "deploy with knative() or keda() for this trigger");
-        } else if (!("url" in s.connection)) {
-          ctx.diags.error("ZS-DOCKER-QUEUE-CONNECTION", t.id, "queue.connection", s.connection, "is a secret reference, but the gateway's config holds no secrets", "pass the broker URL without credentials (authenticate on a private network)");
+      // Which brokers the gateway consumes (runtime/connectors): a broker added to QUEUE_BROKERS fails to compile here until decided.
+      const gatewayConsumes: Record<import("../../lib/index.js").QueueBroker, "supported" | { readonly reason: string }> = {
+        redis: "supported",
+        rabbitmq: "supported",
+        kafka: { reason: "is not consumed by the zeroscale gateway yet (Redis Streams and RabbitMQ are)" },
+        nats: { reason: "is not consumed by the zeroscale gateway yet (Redis Streams and RabbitMQ are)" },
+      };
+      switch (s.type) {
+        case "http":
+          ctx.urls[t.id] = `http://${s.host ?? "127.0.0.1"}:${port}${s.path}`;
+          return;
+        case "schedule":
+          return; // fired by the gateway from the graph in its config (runtime/gateway/schedules.ts)
+        case "queue": {
+          const support = gatewayConsumes[s.broker];
+          if (support !== "supported") {
+            ctx.diags.error("ZS-DOCKER-QUEUE-BROKER", t.id, "queue.broker", s.broker, support.reason, "deploy with knative() or keda() for this trigger");
+          } else if (!("url" in s.connection)) {
+            ctx.diags.error("ZS-DOCKER-QUEUE-CONNECTION", t.id, "queue.connection", s.connection, "is a secret reference, but the gateway's config holds no secrets", "pass the broker URL without credentials (authenticate on a private network)");
+          } else if (s.broker === "rabbitmq" && s.batchSize !== 1) {
+            ctx.diags.warn("ZS-DOCKER-QUEUE-BATCH", t.id, "queue.batchSize", s.batchSize, "has no effect on RabbitMQ: the gateway's consumer prefetches up to maxInstances x concurrency unacknowledged messages and delivers each as its own request", "remove batchSize (it sets the read size on Redis Streams only)");
+          }
+          return;
+        }
+        default: {
+          const unhandled: never = s;
+          throw new Error(`zeroscale bug: unhandled trigger source ${JSON.stringify(unhandled)}`);
         }
       }
     },
@@ -143,11 +165,14 @@ export function docker(options: DockerBackendOptions = {}): DockerBackend {
 
   return {
     name: "docker",
+    engine: "zeroscale",
     target: "docker",
     capabilities: DOCKER_CAPABILITIES,
     options,
     compile(graph: DeploymentGraph): DockerPlan {
-      const ctx: Ctx = { diags: new Diagnostics(), images: [], containers: [], functions: new Map(), urls: {}, nextPort: options.functionPortBase ?? 20000 };
+      const triggers = new Map<string, TriggerNode[]>();
+      for (const n of graph.nodes) if (n.kind === "trigger") triggers.set(n.target, [...(triggers.get(n.target) ?? []), n]);
+      const ctx: Ctx = { diags: new Diagnostics(), images: [], containers: [], functions: new Map(), urls: {}, fns: new Map(), triggers, nextPort: options.functionPortBase ?? 20000 };
       visitGraph(graph, handlers, ctx);
       const errors = ctx.diags.list("error");
       if (errors.length > 0) throw new BackendError("docker", errors);
@@ -172,9 +197,8 @@ export function docker(options: DockerBackendOptions = {}): DockerBackend {
             host: mode === "host" ? "127.0.0.1" : "0.0.0.0",
             adminPort,
             networkMode: mode,
-            scaleToZeroGracePeriodSeconds: options.scaleToZeroGracePeriodSeconds ?? 30,
-            bufferSize: options.bufferSize ?? 1000,
-            waitTimeoutMs: options.waitTimeoutMs ?? 30_000,
+            // No scaling settings here: the gateway runs zeroscale's engine on each policy as declared
+            // (its cold-start buffer included).
           },
         },
         graph,
@@ -197,6 +221,7 @@ export function docker(options: DockerBackendOptions = {}): DockerBackend {
           minInstances: f.minInstances,
           maxInstances: f.maxInstances,
           idleTimeoutSeconds: f.idleTimeoutSeconds,
+          effective: f.effective,
           triggers: f.triggers,
           resources: plan.containers.filter((c) => c.fn === f.id).map((c) => `Container/${c.name}`),
         };

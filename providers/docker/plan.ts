@@ -1,3 +1,4 @@
+import type { EffectiveScaling } from "../../lib/engines/index.js";
 import type { DeploymentGraph, Diagnostic, Plan } from "../../lib/index.js";
 import type { GatewaySettings } from "../../runtime/gateway-config.js";
 
@@ -64,7 +65,7 @@ export interface DockerPlan extends Plan {
   /** The graph the gateway runs (its config file holds it). */
   readonly graph: DeploymentGraph;
   /** Effective scaling per function, in zeroscale's vocabulary. */
-  readonly functions: readonly { readonly id: string; readonly minInstances: number; readonly maxInstances: number; readonly idleTimeoutSeconds: number | null; readonly triggers: readonly string[] }[];
+  readonly functions: readonly { readonly id: string; readonly minInstances: number; readonly maxInstances: number; readonly idleTimeoutSeconds: number | null; readonly effective: EffectiveScaling | null; readonly triggers: readonly string[] }[];
   /** URL of every HTTP trigger. */
   readonly urls: Readonly<Record<string, string>>;
   readonly warnings: readonly Diagnostic[];

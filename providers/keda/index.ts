@@ -1,4 +1,5 @@
 import {
+  assertNever,
   type Backend,
   type DeploymentGraph,
   type FunctionNode,
@@ -10,6 +11,7 @@ import { objectMeta, selectorLabels } from "../kubernetes/meta.js";
 import { compileKube, type KubeContext, type KubePlan, viewKubePlan } from "../kubernetes/plan.js";
 import { containerEnv, functionContainer, type ImageOptions, imageOf, securityAnnotations, TMP_VOLUME } from "../kubernetes/pod.js";
 import { kubeArtifacts } from "../kubernetes/yaml.js";
+import { type EffectiveScaling, KEDA_DEFAULTS, type KedaEngineOptions, kedaAutoscaler, kedaEngine } from "../../lib/engines/index.js";
 import { KEDA_CAPABILITIES } from "./capabilities.js";
 import { cronJob } from "./cron-job.js";
 import { queueEnv, queueScaler, type ScaledTrigger } from "./scalers.js";
@@ -26,6 +28,8 @@ export interface KedaOptions extends ImageOptions {
   readonly fallback?: { readonly failureThreshold: number; readonly replicas: number };
   /** The HTTP add-on's interceptor proxy, which schedule CronJobs send their CloudEvents through. @default "http://keda-add-ons-http-interceptor-proxy.keda:8080" */
   readonly interceptorUrl?: string;
+  /** The HTTP add-on interceptor's wait for a ready replica in your cluster (Helm value interceptor.replicas.waitTimeout), seconds; the model states cold-start behaviour with it. @default 20 */
+  readonly interceptorWaitTimeoutSeconds?: number;
   /** Image of the CronJob container that sends schedule events (needs `sh` and `curl`). @default "curlimages/curl:8.11.1" */
   readonly cronImage?: string;
 }
@@ -48,6 +52,10 @@ const byType = (ts: readonly TriggerNode[], type: TriggerNode["source"]["type"])
 export function keda(options: KedaOptions = {}): KedaBackend {
   const namespace = options.namespace ?? "default";
   const interceptorUrl = options.interceptorUrl ?? "http://keda-add-ons-http-interceptor-proxy.keda:8080";
+  const engineOptions: KedaEngineOptions = {
+    ...(options.pollingInterval !== undefined ? { pollingIntervalSeconds: options.pollingInterval } : {}),
+    ...(options.interceptorWaitTimeoutSeconds !== undefined ? { interceptorWaitTimeoutSeconds: options.interceptorWaitTimeoutSeconds } : {}),
+  };
   const internalHost = (fn: FunctionNode) => `${fn.name}.${namespace}.svc.cluster.local`;
 
   const handlers: NodeHandlers<Ctx> = {
@@ -97,32 +105,15 @@ export function keda(options: KedaOptions = {}): KedaBackend {
       const http = byType(triggers, "http");
       const schedules = byType(triggers, "schedule");
       const queues = byType(triggers, "queue");
-      const resourceMetric = p.metric.type === "cpu" || p.metric.type === "memory";
-      const viaInterceptor = http.length > 0 || schedules.length > 0 || (queues.length === 0 && !resourceMetric);
-      const dependsOn = [deployments.get(fn.id) as string];
-      if (queues.length > 0 && (http.length > 0 || schedules.length > 0)) {
-        kube.diags.error("ZS-KEDA-ONE-AUTOSCALER", fn.id, "(triggers)", [...http, ...schedules, ...queues].map((t) => t.id), "mixes HTTP/schedule triggers (HTTP add-on: HTTPScaledObject) with queue triggers (ScaledObject), and one workload can have only one autoscaler", "split the function in two: one for HTTP and schedules, one consuming the queue");
-        return;
-      }
-      if (viaInterceptor && resourceMetric) {
-        kube.diags.error("ZS-KEDA-HTTP-METRIC", p.id, `metric.${p.metric.type}`, p.metric.target, "cannot scale an HTTP function: the HTTP add-on scales on concurrency or request rate", "scale on concurrency or rps");
-        return;
-      }
-      if (viaInterceptor && p.metric.type === "queueLength") return; // the graph check guarantees a queue trigger: unreachable
-      if (viaInterceptor && p.schedule.length > 0) {
-        kube.diags.error("ZS-KEDA-HTTP-SCHEDULE-BASELINE", p.id, "schedule", p.schedule, "cannot apply to an HTTP function: HTTPScaledObject has no cron scaler", "raise minInstances instead, or move the baseline to a queue-driven function");
-        return;
-      }
-      if (!viaInterceptor && p.metric.type === "rps") {
-        kube.diags.error("ZS-KEDA-QUEUE-RPS", p.id, "metric.rps", p.metric.target, "needs the HTTP add-on, which only sees HTTP traffic; this function consumes a queue", "scale on queueLength");
-        return;
-      }
+      // The meaning (which autoscaler, min, target, time to zero, delays, every diagnostic) is the KEDA model's.
+      const input = { fn, policy: p, triggers };
+      const { effective: e, diagnostics } = kedaEngine.effective(input, engineOptions);
+      for (const d of diagnostics) kube.diags.add(d);
+      if (diagnostics.some((d) => d.severity === "error")) return;
       const plan = kube.fnPlan(fn);
-      if (p.initialInstances !== Math.max(1, p.minInstances)) {
-        kube.diags.warn("ZS-KEDA-INITIAL", p.id, "initialInstances", p.initialInstances, `has no KEDA equivalent: the Deployment starts at 1 replica and KEDA scales it after initialCooldownPeriod`, "leave initialInstances at its default for KEDA");
-      }
-      if (viaInterceptor) {
-        const targetValue = Math.max(1, Math.round((p.metric.target * p.targetUtilizationPercent) / 100));
+      Object.assign(plan, { scaling: { minInstances: e.minInstances, maxInstances: e.maxInstances, idleTimeoutSeconds: e.timeToZeroSeconds }, effective: e });
+      const dependsOn = [deployments.get(fn.id) as string];
+      if (kedaAutoscaler(input) === "http") {
         const hosts = [...new Set([...http.map((t) => (t.source as { host: string | null }).host ?? "*"), ...(http.length === 0 || schedules.length > 0 ? [internalHost(fn)] : [])])].sort();
         const paths = [...new Set(http.map((t) => (t.source as { path: string }).path))].sort();
         kube.add(
@@ -135,45 +126,35 @@ export function keda(options: KedaOptions = {}): KedaBackend {
               hosts,
               ...(paths.length ? { pathPrefixes: paths } : {}),
               scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: fn.name, service: fn.name, port: 80 },
-              replicas: { min: p.minInstances, max: p.maxInstances },
-              ...(p.idleTimeoutSeconds !== null ? { scaledownPeriod: p.idleTimeoutSeconds } : {}),
+              replicas: { min: e.minInstances, max: e.maxInstances },
+              ...(e.timeToZeroSeconds !== null ? { scaledownPeriod: e.timeToZeroSeconds } : {}),
               ...(options.initialCooldownPeriod !== undefined ? { initialCooldownPeriod: options.initialCooldownPeriod } : {}),
               scalingMetric:
-                p.metric.type === "rps"
-                  ? { requestRate: { targetValue, window: `${p.stableWindowSeconds}s`, granularity: "1s" } }
-                  : { concurrency: { targetValue } },
+                e.metric.type === "rps"
+                  ? { requestRate: { targetValue: e.metric.target, window: `${e.stableWindowSeconds}s`, granularity: "1s" } }
+                  : { concurrency: { targetValue: e.metric.target } },
             },
           },
           dependsOn,
         );
-        plan.scaling = { minInstances: p.minInstances, maxInstances: p.maxInstances, idleTimeoutSeconds: p.minInstances === 0 ? p.idleTimeoutSeconds : null };
         return;
       }
-      let min = p.minInstances;
       const scaled: ScaledTrigger[] = [];
-      if (resourceMetric) {
-        if (min === 0) {
-          kube.diags.warn("ZS-KEDA-RESOURCE-ZERO", p.id, "minInstances", 0, `cannot be 0 with metric ${p.metric.type}: KEDA's ${p.metric.type} scaler never scales to zero, so minReplicaCount is 1`, "scale on queueLength for idle-zero, or set minInstances: 1");
-          min = 1;
-        }
+      if (p.metric.type === "cpu" || p.metric.type === "memory") {
         if (options.fallback) {
           kube.diags.error("ZS-KEDA-FALLBACK", p.id, `metric.${p.metric.type}`, p.metric.target, "cannot be combined with keda({ fallback }): KEDA's webhook rejects fallback with cpu/memory scalers", "drop the fallback option, or scale this function on queueLength");
         }
-        scaled.push({ type: p.metric.type, name: p.metric.type, metricType: "Utilization", metadata: { value: String(p.metric.target) } });
+        scaled.push({ type: p.metric.type, name: p.metric.type, metricType: "Utilization", metadata: { value: String(e.metric.target) } });
       } else {
-        if (p.metric.type !== "queueLength") {
-          kube.diags.warn("ZS-KEDA-QUEUE-METRIC", p.id, `metric.${p.metric.type}`, p.metric.target, "is not a queue metric; KEDA scales this queue consumer on backlog, 5 pending messages per instance", "scale on { queueLength: n } to choose the backlog per instance");
-        }
         for (const t of queues) {
-          const trigger = queueScaler(kube, fn, p, t, t.source as Extract<TriggerNode["source"], { type: "queue" }>);
+          const trigger = queueScaler(kube, fn, e.metric.target, t, t.source as Extract<TriggerNode["source"], { type: "queue" }>);
           if (trigger) scaled.push(trigger);
         }
       }
-      for (const [i, b] of p.schedule.entries()) {
+      for (const [i, b] of e.baselines.entries()) {
         scaled.push({ type: "cron", name: `baseline-${i}`, metadata: { timezone: b.timezone, start: b.start, end: b.end, desiredReplicas: String(b.minInstances) } });
       }
-      kube.add(fn, scaledObject(kube, fn, p, min, scaled, options), [...dependsOn, ...plan.resources.filter((k) => k.includes("/TriggerAuthentication/"))]);
-      plan.scaling = { minInstances: min, maxInstances: p.maxInstances, idleTimeoutSeconds: min === 0 ? p.idleTimeoutSeconds : null };
+      kube.add(fn, scaledObject(kube, fn, p, e, scaled, options), [...dependsOn, ...plan.resources.filter((k) => k.includes("/TriggerAuthentication/"))]);
     },
 
     trigger(t, { kube, deployments }) {
@@ -181,17 +162,37 @@ export function keda(options: KedaOptions = {}): KedaBackend {
       const plan = kube.fnPlan(fn);
       plan.triggers.push(t.id);
       const s = t.source;
-      if (s.type === "http") plan.urls[t.id] = `http://${s.host ?? "<gateway>"}${s.path}`;
-      else if (s.type === "schedule") {
-        const http = byType(kube.triggers.get(fn.id) ?? [], "http");
-        const path = http.length ? (http[0]?.source as { path: string }).path : "/";
-        cronJob(kube, fn, t, s, { interceptorUrl, host: internalHost(fn), path, image: options.cronImage ?? "curlimages/curl:8.11.1" }, deployments.get(fn.id) as string);
+      switch (s.type) {
+        case "http":
+          plan.urls[t.id] = `http://${s.host ?? "<gateway>"}${s.path}`;
+          if (s.methods.length > 0) {
+            kube.diags.warn(
+              "ZS-KEDA-HTTP-METHODS",
+              t.id,
+              "http.methods",
+              s.methods,
+              `are not matched: the HTTPScaledObject routes by host and path prefix only, so every method (not only ${s.methods.join(", ")}) on ${s.host ?? "any host"}${s.path} reaches ${fn.id}`,
+              "check the method in the function (answer 405 to the others), or deploy with knative() (its HTTPRoute matches methods)",
+            );
+          }
+          return;
+        case "schedule": {
+          const http = byType(kube.triggers.get(fn.id) ?? [], "http");
+          const path = http.length ? (http[0]?.source as { path: string }).path : "/";
+          cronJob(kube, fn, t, s, { interceptorUrl, host: internalHost(fn), path, image: options.cronImage ?? "curlimages/curl:8.11.1" }, deployments.get(fn.id) as string);
+          return;
+        }
+        case "queue":
+          return; // scaled by the policy handler's ScaledObject (scalers.ts); the consumer pulls (queueEnv)
+        default:
+          return assertNever(s, "trigger source");
       }
     },
   };
 
   return {
     name: "keda",
+    engine: "keda",
     target: "kubernetes",
     capabilities: KEDA_CAPABILITIES,
     options,
@@ -201,22 +202,21 @@ export function keda(options: KedaOptions = {}): KedaBackend {
   };
 }
 
-function scaledObject(kube: KubeContext, fn: FunctionNode, p: ScalingPolicyNode, min: number, triggers: ScaledTrigger[], options: KedaOptions) {
+function scaledObject(kube: KubeContext, fn: FunctionNode, p: ScalingPolicyNode, e: EffectiveScaling, triggers: ScaledTrigger[], options: KedaOptions) {
   return {
     apiVersion: "keda.sh/v1alpha1",
     kind: "ScaledObject",
     metadata: objectMeta(kube, fn, fn.name, "autoscaler", p.id),
     spec: {
       scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: fn.name },
-      pollingInterval: options.pollingInterval ?? 30,
-      ...(min === 0 && p.idleTimeoutSeconds !== null ? { cooldownPeriod: p.idleTimeoutSeconds } : {}),
+      pollingInterval: options.pollingInterval ?? KEDA_DEFAULTS.pollingIntervalSeconds,
+      ...(e.timeToZeroSeconds !== null ? { cooldownPeriod: e.timeToZeroSeconds } : {}),
       ...(options.initialCooldownPeriod !== undefined ? { initialCooldownPeriod: options.initialCooldownPeriod } : {}),
-      minReplicaCount: min,
-      maxReplicaCount: p.maxInstances,
+      minReplicaCount: e.minInstances,
+      maxReplicaCount: e.maxInstances,
       ...(options.fallback ? { fallback: { ...options.fallback } } : {}),
-      ...(p.scaleDownDelaySeconds > 0
-        ? { advanced: { horizontalPodAutoscalerConfig: { behavior: { scaleDown: { stabilizationWindowSeconds: p.scaleDownDelaySeconds } } } } }
-        : {}),
+      // Always set: without it the HPA holds scale-down for its default 300 s, not the declared delay.
+      advanced: { horizontalPodAutoscalerConfig: { behavior: { scaleDown: { stabilizationWindowSeconds: e.scaleDownDelaySeconds } } } },
       triggers,
     },
   };

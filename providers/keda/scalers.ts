@@ -1,4 +1,4 @@
-import type { FunctionNode, ScalingPolicyNode, TriggerNode } from "../../lib/index.js";
+import { assertNever, type FunctionNode, type ScalingPolicyNode, type TriggerNode } from "../../lib/index.js";
 import { objectMeta } from "../kubernetes/meta.js";
 import type { KubeContext } from "../kubernetes/plan.js";
 
@@ -13,16 +13,13 @@ export interface ScaledTrigger {
   readonly metricType?: string;
 }
 
-/** Default per-instance backlog when the policy does not scale on queueLength. */
-const DEFAULT_QUEUE_TARGET = 5;
-
 /**
- * A queue trigger -> its KEDA scaler (redis-streams, rabbitmq, kafka, nats-jetstream), plus a
+ * A queue trigger -> its KEDA scaler, at the KEDA model's per-instance backlog (redis-streams, rabbitmq, kafka, nats-jetstream), plus a
  * TriggerAuthentication when the connection is a secret reference. Returns undefined (recording an
  * unsupported use) when KEDA cannot take the connection as given.
  */
-export function queueScaler(ctx: KubeContext, fn: FunctionNode, p: ScalingPolicyNode, t: TriggerNode, s: QueueSource): ScaledTrigger | undefined {
-  const target = String(p.metric.type === "queueLength" ? p.metric.target : DEFAULT_QUEUE_TARGET);
+export function queueScaler(ctx: KubeContext, fn: FunctionNode, perInstanceBacklog: number, t: TriggerNode, s: QueueSource): ScaledTrigger | undefined {
+  const target = String(perInstanceBacklog);
   const url = "url" in s.connection ? s.connection.url : undefined;
   const ref = "secret" in s.connection ? s.connection : undefined;
   const auth = (parameter: string) => {
@@ -59,6 +56,8 @@ export function queueScaler(ctx: KubeContext, fn: FunctionNode, p: ScalingPolicy
       const host = url ? `${new URL(url).hostname}:8222` : undefined;
       return withAuth({ type: "nats-jetstream", name: t.name, metadata: { ...(host ? { natsServerMonitoringEndpoint: host } : {}), account: "$G", stream: s.name, consumer: s.consumerGroup, lagThreshold: target } }, authenticationRef);
     }
+    default:
+      return assertNever(s.broker, "queue broker");
   }
 }
 

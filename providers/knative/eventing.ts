@@ -1,4 +1,4 @@
-import type { FunctionNode, TriggerNode } from "../../lib/index.js";
+import type { DiagnosticCode, FunctionNode, QueueBroker, TriggerNode } from "../../lib/index.js";
 import { objectMeta } from "../kubernetes/meta.js";
 import type { KubeContext } from "../kubernetes/plan.js";
 
@@ -66,22 +66,32 @@ export function pingSource(ctx: KubeContext, fn: FunctionNode, t: TriggerNode, s
   );
 }
 
-/** A queue trigger -> the Knative source for its broker (push delivery of CloudEvents). */
-export function queueSource(ctx: KubeContext, fn: FunctionNode, t: TriggerNode, s: Source<"queue">, dependsOn: string): void {
-  const meta = objectMeta(ctx, fn, t.name, "queue", t.id);
-  const url = "url" in s.connection ? s.connection.url : undefined;
-  const unsupported = (problem: string, fix: string) => ctx.diags.error(`ZS-KNATIVE-QUEUE-${s.broker.toUpperCase()}`, t.id, "queue.connection", "url" in s.connection ? s.connection.url : s.connection, problem, fix);
-  if (s.broker === "nats") {
-    ctx.diags.error("ZS-KNATIVE-QUEUE-NATS", t.id, "queue.broker", "nats", "has no Knative source (eventing-natss only provides a NatsJetStreamChannel, not a source)", "deploy this app with keda() (nats-jetstream scaler), or publish to a Knative Broker instead");
-    return;
-  }
-  if (s.broker === "redis") {
-    if (!url) return unsupported("is a secret reference, but RedisStreamSource takes its address in the manifest", "pass the Redis URL (without credentials) as connection");
+/** What a broker's source builder gets: the trigger, its queue source, the source's metadata and the function's sink. */
+interface QueueSourceArgs {
+  readonly ctx: KubeContext;
+  readonly fn: FunctionNode;
+  readonly t: TriggerNode;
+  readonly s: Source<"queue">;
+  readonly meta: ReturnType<typeof objectMeta>;
+  readonly dependsOn: string;
+  /** The connection URL, or undefined when the connection is a secret reference. */
+  readonly url: string | undefined;
+}
+
+/**
+ * One Knative source builder per broker (a broker added to QUEUE_BROKERS fails to compile here until
+ * it has one). Each records an unsupported use instead of emitting when the source cannot take the
+ * trigger as given, and warns when queue.batchSize has no equivalent in its source.
+ */
+const QUEUE_SOURCES: Record<QueueBroker, (a: QueueSourceArgs) => void> = {
+  redis({ ctx, fn, t, s, meta, dependsOn, url }) {
+    if (!url) return connectionUnsupported(ctx, t, s, "ZS-KNATIVE-QUEUE-REDIS", "is a secret reference, but RedisStreamSource takes its address in the manifest", "pass the Redis URL (without credentials) as connection");
+    batchUnsupported(ctx, t, s, "RedisStreamSource has no read-count field (only `consumers`, the number of consumers in the group)");
     ctx.add(fn, { apiVersion: "sources.knative.dev/v1alpha1", kind: "RedisStreamSource", metadata: meta, spec: { address: url, stream: s.name, group: s.consumerGroup, sink: sinkRef(fn) } }, [dependsOn]);
-    return;
-  }
-  if (s.broker === "kafka") {
-    if (!url) return unsupported("is a secret reference, but KafkaSource takes bootstrapServers in the manifest", 'pass the bootstrap servers as connection, e.g. "kafka-0:9092,kafka-1:9092"');
+  },
+  kafka({ ctx, fn, t, s, meta, dependsOn, url }) {
+    if (!url) return connectionUnsupported(ctx, t, s, "ZS-KNATIVE-QUEUE-KAFKA", "is a secret reference, but KafkaSource takes bootstrapServers in the manifest", 'pass the bootstrap servers as connection, e.g. "kafka-0:9092,kafka-1:9092"');
+    batchUnsupported(ctx, t, s, "KafkaSource has no per-source fetch size (only `consumers`, the number of consumers in the group)");
     ctx.add(
       fn,
       {
@@ -92,26 +102,54 @@ export function queueSource(ctx: KubeContext, fn: FunctionNode, t: TriggerNode, 
       },
       [dependsOn],
     );
-    return;
-  }
-  // rabbitmq: RabbitmqSource connects through a connection secret (keys uri, username, password).
-  if (url) return unsupported("is a URL, but RabbitmqSource connects through a connection secret", 'store the URI in a secret under key "uri" and pass connection: { secret: "<name>", key: "uri" }');
-  const ref = s.connection as { secret: string; key: string };
-  if (ref.key !== "uri") {
-    ctx.diags.warn("ZS-KNATIVE-QUEUE-RABBITMQ-KEY", t.id, "queue.connection.key", ref.key, 'is ignored: RabbitmqSource reads the keys "uri", "username" and "password" of the secret', 'store the URI under key "uri"');
-  }
-  ctx.add(
-    fn,
-    {
-      apiVersion: "sources.knative.dev/v1alpha1",
-      kind: "RabbitmqSource",
-      metadata: meta,
-      spec: {
-        rabbitmqClusterReference: { connectionSecret: { name: ref.secret } },
-        rabbitmqResourcesConfig: { queueName: s.name, predeclared: true },
-        sink: sinkRef(fn),
+  },
+  rabbitmq({ ctx, fn, t, s, meta, dependsOn, url }) {
+    // RabbitmqSource connects through a connection secret (keys uri, username, password).
+    if (url) return connectionUnsupported(ctx, t, s, "ZS-KNATIVE-QUEUE-RABBITMQ", "is a URL, but RabbitmqSource connects through a connection secret", 'store the URI in a secret under key "uri" and pass connection: { secret: "<name>", key: "uri" }');
+    const ref = s.connection as { secret: string; key: string };
+    if (ref.key !== "uri") {
+      ctx.diags.warn("ZS-KNATIVE-QUEUE-RABBITMQ-KEY", t.id, "queue.connection.key", ref.key, 'is ignored: RabbitmqSource reads the keys "uri", "username" and "password" of the secret', 'store the URI under key "uri"');
+    }
+    ctx.add(
+      fn,
+      {
+        apiVersion: "sources.knative.dev/v1alpha1",
+        kind: "RabbitmqSource",
+        metadata: meta,
+        spec: {
+          rabbitmqClusterReference: { connectionSecret: { name: ref.secret } },
+          // parallelism: the channel's prefetch count and the number of concurrent workers (1..1000, default 1)
+          rabbitmqResourcesConfig: { queueName: s.name, predeclared: true, ...(s.batchSize !== 1 ? { parallelism: s.batchSize } : {}) },
+          sink: sinkRef(fn),
+        },
       },
-    },
-    [dependsOn],
+      [dependsOn],
+    );
+  },
+  nats({ ctx, t }) {
+    ctx.diags.error("ZS-KNATIVE-QUEUE-NATS", t.id, "queue.broker", "nats", "has no Knative source (eventing-natss only provides a NatsJetStreamChannel, not a source)", "deploy this app with keda() (nats-jetstream scaler), or publish to a Knative Broker instead");
+  },
+};
+
+function connectionUnsupported(ctx: KubeContext, t: TriggerNode, s: Source<"queue">, code: DiagnosticCode, problem: string, fix: string): void {
+  ctx.diags.error(code, t.id, "queue.connection", "url" in s.connection ? s.connection.url : s.connection, problem, fix);
+}
+
+/** queue.batchSize other than 1 on a source that delivers one message per event and has no field for it. */
+function batchUnsupported(ctx: KubeContext, t: TriggerNode, s: Source<"queue">, why: string): void {
+  if (s.batchSize === 1) return;
+  ctx.diags.warn(
+    "ZS-KNATIVE-QUEUE-BATCH",
+    t.id,
+    "queue.batchSize",
+    s.batchSize,
+    `is not applied: ${why}, so each message is its own delivery (effective batch size 1)`,
+    "remove batchSize for knative(), or use a rabbitmq queue (batchSize maps to RabbitmqSource parallelism)",
   );
+}
+
+/** A queue trigger -> the Knative source for its broker (push delivery of CloudEvents). */
+export function queueSource(ctx: KubeContext, fn: FunctionNode, t: TriggerNode, s: Source<"queue">, dependsOn: string): void {
+  const url = "url" in s.connection ? s.connection.url : undefined;
+  QUEUE_SOURCES[s.broker]({ ctx, fn, t, s, meta: objectMeta(ctx, fn, t.name, "queue", t.id), dependsOn, url });
 }

@@ -1,4 +1,6 @@
+import { KNATIVE_DEFAULTS } from "../../lib/engines/index.js";
 import {
+  assertNever,
   type Backend,
   type DeploymentGraph,
   Duration,
@@ -45,7 +47,7 @@ interface Ctx {
 export function knative(options: KnativeOptions = {}): KnativeBackend {
   const namespace = options.namespace ?? "default";
   const domain = options.domain ?? "example.com";
-  const grace = options.scaleToZeroGracePeriod === undefined ? 30 : Math.round(toSeconds(options.scaleToZeroGracePeriod));
+  const grace = options.scaleToZeroGracePeriod === undefined ? KNATIVE_DEFAULTS.gracePeriodSeconds : Math.round(toSeconds(options.scaleToZeroGracePeriod));
   const routes: RouteOptions = {
     gateway: { name: options.gateway?.name ?? "zeroscale-gateway", namespace: options.gateway?.namespace ?? namespace },
     ingressService: {
@@ -84,26 +86,35 @@ export function knative(options: KnativeOptions = {}): KnativeBackend {
     },
     scalingPolicy(p, { kube, services }) {
       const fn = kube.fn(p.target);
-      const scaling = knativeScaling(kube, fn, p, grace, options.allowZeroInitialScale ?? false);
+      const scaling = knativeScaling(kube, fn, p, kube.triggers.get(fn.id) ?? [], grace, options.allowZeroInitialScale ?? false);
       const template = (kube.get(services.get(fn.id) as string)["spec"] as { template: { metadata: { annotations: Record<string, string> } } }).template;
       template.metadata.annotations = scaling.annotations;
-      kube.fnPlan(fn).scaling = { minInstances: scaling.minInstances, maxInstances: scaling.maxInstances, idleTimeoutSeconds: scaling.idleTimeoutSeconds };
+      const e = scaling.effective;
+      Object.assign(kube.fnPlan(fn), { scaling: { minInstances: e.minInstances, maxInstances: e.maxInstances, idleTimeoutSeconds: e.timeToZeroSeconds }, effective: e });
     },
     trigger(t, { kube, services }) {
       const fn = kube.fn(t.target);
       const svc = services.get(fn.id) as string;
       kube.fnPlan(fn).triggers.push(t.id);
       const s = t.source;
-      if (s.type === "http") {
-        httpRoute(kube, fn, t, s, routes, svc);
-        kube.fnPlan(fn).urls[t.id] = `http://${s.host ?? `${fn.name}.${namespace}.${domain}`}${s.path}`;
-      } else if (s.type === "schedule") pingSource(kube, fn, t, s, svc);
-      else queueSource(kube, fn, t, s, svc);
+      switch (s.type) {
+        case "http":
+          httpRoute(kube, fn, t, s, routes, svc);
+          kube.fnPlan(fn).urls[t.id] = `http://${s.host ?? `${fn.name}.${namespace}.${domain}`}${s.path}`;
+          return;
+        case "schedule":
+          return pingSource(kube, fn, t, s, svc);
+        case "queue":
+          return queueSource(kube, fn, t, s, svc);
+        default:
+          return assertNever(s, "trigger source");
+      }
     },
   };
 
   return {
     name: "knative",
+    engine: "knative",
     target: "kubernetes",
     capabilities: KNATIVE_CAPABILITIES,
     options,

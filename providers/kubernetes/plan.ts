@@ -1,3 +1,4 @@
+import type { EffectiveScaling } from "../../lib/engines/index.js";
 import type { DeploymentGraph, FunctionNode, NodeHandlers, Plan, PlanView, ScalingPolicyNode, TriggerNode } from "../../lib/index.js";
 import { applySuppressions, BackendError, Diagnostics, visitGraph } from "../../lib/index.js";
 
@@ -33,6 +34,8 @@ export interface KubeFunctionPlan {
   readonly resources: string[];
   /** Effective scaling, in zeroscale's vocabulary. */
   scaling: { minInstances: number; maxInstances: number; idleTimeoutSeconds: number | null };
+  /** The engine model's effective behaviour (lib/engines/), null until the policy handler ran. */
+  effective: EffectiveScaling | null;
   /** Trigger id -> URL (http triggers only). */
   readonly urls: Record<string, string>;
   readonly triggers: string[];
@@ -79,7 +82,7 @@ export class KubeContext {
   fnPlan(fn: FunctionNode): KubeFunctionPlan {
     let p = this.functions.get(fn.id);
     if (!p) {
-      p = { id: fn.id, name: fn.name, resources: [], scaling: { minInstances: 0, maxInstances: 0, idleTimeoutSeconds: null }, urls: {}, triggers: [] };
+      p = { id: fn.id, name: fn.name, resources: [], scaling: { minInstances: 0, maxInstances: 0, idleTimeoutSeconds: null }, effective: null, urls: {}, triggers: [] };
       this.functions.set(fn.id, p);
     }
     return p;
@@ -128,6 +131,7 @@ export function viewKubePlan(plan: KubePlan): PlanView {
   for (const f of plan.functions) {
     functions[f.id] = {
       ...f.scaling,
+      effective: f.effective,
       triggers: [...f.triggers].sort(),
       resources: f.resources.map((k) => k.split("/").slice(-2).join("/")),
     };

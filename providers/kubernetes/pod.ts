@@ -1,4 +1,4 @@
-import type { FunctionNode } from "../../lib/index.js";
+import type { DiagnosticCode, FunctionNode } from "../../lib/index.js";
 import type { KubeContext } from "./plan.js";
 
 /** Where images of `build` and `code` functions live (Kubernetes cannot build them at synth time). */
@@ -17,6 +17,12 @@ export interface ImageOptions {
   readonly imageTag?: string;
 }
 
+/** Each Kubernetes backend's code for a build/code function with no image: one entry per backend, or this does not compile. */
+const NO_IMAGE: { readonly [B in KubeContext["backend"]]: DiagnosticCode } = {
+  knative: "ZS-KNATIVE-IMAGE",
+  keda: "ZS-KEDA-IMAGE",
+};
+
 /** The image a function runs on Kubernetes, or undefined (recording an unsupported use) when there is none. */
 export function imageOf(ctx: KubeContext, fn: FunctionNode, opts: ImageOptions): string | undefined {
   if (fn.source.type === "image") return fn.source.image;
@@ -24,7 +30,7 @@ export function imageOf(ctx: KubeContext, fn: FunctionNode, opts: ImageOptions):
   if (mapped) return mapped;
   if (opts.imageRegistry) return `${opts.imageRegistry.replace(/\/+$/, "")}/${fn.name}:${opts.imageTag ?? "latest"}`;
   ctx.diags.error(
-    `ZS-${ctx.backend.toUpperCase()}-IMAGE`,
+    NO_IMAGE[ctx.backend],
     fn.id,
     fn.source.type,
     fn.source.type === "build" ? fn.source.context : `${fn.source.path}/${fn.source.file}`,

@@ -1,10 +1,9 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { type App, synth } from "../../lib/index.js";
-import type { KedaBackend } from "../keda/index.js";
-import type { KnativeBackend } from "../knative/index.js";
-import type { DockerBackend } from "../docker/index.js";
+import { type App, type Diagnostic, synth } from "../../lib/index.js";
+import type { DockerPlan } from "../docker/plan.js";
 import type { KubePlan, KubeResource } from "../kubernetes/plan.js";
+import { type AnyBackend, BACKENDS, type Backends, type PulumiRealiser } from "../registry.js";
 import { ZeroscaleComponent } from "./component.js";
 import { type DockerDeployed, type DockerDeployOptions, realiseDockerPlan } from "./docker.js";
 
@@ -42,29 +41,42 @@ export interface Deployed {
   readonly plan: KubePlan;
 }
 
-/** Backends {@link deploy} can realise. */
-export type DeployableBackend = KnativeBackend | KedaBackend | DockerBackend;
+/** Backends {@link deploy} can realise: every backend in providers/registry.ts. */
+export type DeployableBackend = AnyBackend;
+
+/** What each Pulumi realiser takes and returns, by the realiser names providers/registry.ts uses. */
+export interface Realisers {
+  readonly kubernetes: { readonly plan: KubePlan; readonly options: DeployOptions; readonly deployed: Deployed };
+  readonly docker: { readonly plan: DockerPlan; readonly options: DockerDeployOptions; readonly deployed: DockerDeployed };
+}
+/** The realiser the registry names for a backend. */
+export type RealiserOf<B extends DeployableBackend> = Backends[B["name"]]["pulumi"];
+/** deploy()'s options for a backend. */
+export type DeployOptionsFor<B extends DeployableBackend> = Realisers[RealiserOf<B>]["options"];
+/** What deploy() returns for a backend. */
+export type DeployedFor<B extends DeployableBackend> = Realisers[RealiserOf<B>]["deployed"];
+
+/** One realiser per name in {@link PulumiRealiser}: a registry entry naming a new one fails to compile here until it exists. */
+const REALISERS: { readonly [R in PulumiRealiser]: (plan: Realisers[R]["plan"], options: Realisers[R]["options"]) => Realisers[R]["deployed"] } = {
+  kubernetes: realiseKubePlan,
+  docker: realiseDockerPlan,
+};
 
 /**
- * Inside a Pulumi program: synthesize `app`, compile it with `backend`, and register the resources,
- * each function's under one `zeroscale:index:ServerlessFunction` component. Call it after the
- * Pulumi runtime is set up (in tests: after `pulumi.runtime.setMocks`).
+ * Inside a Pulumi program: synthesize `app`, compile it with `backend`, and register the resources
+ * with the realiser its registry entry names (Kubernetes: each function's under one
+ * `zeroscale:index:ServerlessFunction` component). Call it after the Pulumi runtime is set up (in
+ * tests: after `pulumi.runtime.setMocks`).
  */
-export function deploy(app: App, backend: KnativeBackend | KedaBackend, options?: DeployOptions): Deployed;
-export function deploy(app: App, backend: DockerBackend, options?: DockerDeployOptions): DockerDeployed;
-export function deploy(app: App, backend: DeployableBackend, options: DeployOptions & DockerDeployOptions = {}): Deployed | DockerDeployed {
+export function deploy<B extends DeployableBackend>(app: App, backend: B, options?: DeployOptionsFor<B>): DeployedFor<B> {
   const graph = synth(app);
-  if (backend.target === "docker") {
-    const plan = backend.compile(graph);
-    warn(plan.warnings);
-    return realiseDockerPlan(plan, options);
-  }
   const plan = backend.compile(graph);
   warn(plan.warnings);
-  return realiseKubePlan(plan, options);
+  const realise = REALISERS[BACKENDS[backend.name].pulumi] as (plan: unknown, options: unknown) => DeployedFor<B>;
+  return realise(plan, options ?? {});
 }
 
-function warn(warnings: readonly { code: string; path: string; prop: string; problem: string; fix: string }[]): void {
+function warn(warnings: readonly Diagnostic[]): void {
   for (const w of warnings) pulumi.log.warn(`${w.code} ${w.path}: ${w.prop} ${w.problem}; ${w.fix}`);
 }
 

@@ -31,6 +31,7 @@ export class RabbitmqConnector implements Connector {
     c.tag = consumerTag;
     c.timer = setInterval(() => void c.poll(), 1000);
     o.log.info({ trigger: o.trigger.id, queue: o.source.name }, "consuming rabbitmq queue");
+    if (o.source.batchSize !== 1) o.log.warn({ trigger: o.trigger.id, batchSize: o.source.batchSize, prefetch: Math.max(1, o.maxInflight) }, "batchSize has no effect on RabbitMQ (ZS-DOCKER-QUEUE-BATCH): the consumer prefetches up to maxInstances x concurrency and delivers each message alone");
     return c;
   }
 

@@ -8,6 +8,7 @@ import { type FunctionNode, parseQuantityValue } from "../../lib/index.js";
 import { moduleType, packageRoot, runnerPath } from "./paths.js";
 import type { LogSink } from "./process.js";
 import { type Driver, DriverError, type Instance, type InstanceSpec } from "./types.js";
+import { containerUsage } from "./usage.js";
 
 /** Options of the {@link DockerDriver}. */
 export interface DockerDriverOptions {
@@ -126,6 +127,7 @@ export class DockerDriver implements Driver {
         await container.stop({ t: Math.max(1, Math.ceil(graceMs / 1000)) }).catch(() => undefined);
         await container.remove({ force: true }).catch(() => undefined);
       },
+      usage: () => containerUsage(container),
     };
   }
 

@@ -2,6 +2,7 @@ import Docker from "dockerode";
 import type { FunctionNode } from "../../lib/index.js";
 import { LABEL_APP, LABEL_FUNCTION } from "./docker.js";
 import { type Driver, DriverError, type Instance, type InstanceSpec } from "./types.js";
+import { containerUsage } from "./usage.js";
 
 /** The label holding the port a pre-created container listens on. */
 export const LABEL_PORT = "zeroscale.dev/port";
@@ -65,6 +66,7 @@ export class PrecreatedContainersDriver implements Driver {
         await container.stop({ t: Math.max(1, Math.ceil(graceMs / 1000)) }).catch(() => undefined);
         release();
       },
+      usage: () => containerUsage(container),
     };
   }
 

@@ -4,6 +4,7 @@ import { join, resolve } from "node:path";
 import type { FunctionNode } from "../../lib/index.js";
 import { runnerPath } from "./paths.js";
 import { type Driver, DriverError, type Instance, type InstanceSpec } from "./types.js";
+import { processTreeUsage } from "./usage.js";
 
 /** Where instance output goes (the gateway passes its logger). */
 export type LogSink = (fn: string, stream: "stdout" | "stderr", line: string) => void;
@@ -83,6 +84,11 @@ export class ProcessDriver implements Driver {
           await exited;
           clearTimeout(timer);
         }
+      },
+      // /proc/<pid>/stat and /status, summed over the process tree (a handler may spawn children).
+      async usage() {
+        if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return null;
+        return processTreeUsage(child.pid);
       },
     };
   }

@@ -20,6 +20,19 @@ export interface Instance {
   readonly exited: Promise<void>;
   /** Stop it: SIGTERM, then kill after `graceMs`; removes what it made (containers). */
   stop(graceMs: number): Promise<void>;
+  /**
+   * What it has used so far: CPU seconds since it started (user + system, its whole process tree)
+   * and resident memory now, in bytes. Null when it cannot be measured (not running, no /proc).
+   */
+  usage(): Promise<InstanceUsage | null>;
+}
+
+/** One reading of an instance's resource use. */
+export interface InstanceUsage {
+  /** CPU time used since the instance started, seconds (monotonic while it runs). */
+  readonly cpuSeconds: number;
+  /** Memory in use now, bytes (resident set; for containers the cgroup's usage without inactive page cache). */
+  readonly memoryBytes: number;
 }
 
 /** Runs instances: as child processes, or as containers. Both pass test/drivers.test.ts. */

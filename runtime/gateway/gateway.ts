@@ -6,15 +6,20 @@ import type { Agent } from "node:http";
 import { pino, type Logger } from "pino";
 import type { DeploymentGraph, FunctionNode, ScalingPolicyNode, TriggerNode } from "../../lib/index.js";
 import type { Driver } from "../drivers/types.js";
-import { FunctionScaler, type ScaleDecision } from "../../lib/engines/knative/scaler.js";
-import { MetricWindow } from "../../lib/engines/metric-window.js";
+import { engineInputs, engineModel } from "../../lib/engines/index.js";
+import type { ColdStartBehaviour, EffectiveScaling, EngineInput, EngineScaler, LoadSample, ScaleDecision } from "../../lib/engines/types.js";
+import type { EngineName } from "../../lib/vocabulary.js";
 import { GatewayMetrics } from "./observability.js";
+import { UsageMeter } from "./usage.js";
 import { ActivationError, FunctionPool, type PoolEvent, type PoolInstance } from "./pool.js";
 import { createAgent, type ForwardRequest, forward } from "./proxy.js";
 import { Router } from "./router.js";
 import { type Deliver, Scheduler } from "./schedules.js";
 import { startAdmin } from "./admin.js";
 import { startConnectors, type Connector } from "../connectors/index.js";
+import { freePort, json, readBody } from "./http.js";
+
+export { freePort } from "./http.js";
 
 /** Options of a {@link Gateway}. */
 export interface GatewayOptions {
@@ -26,17 +31,29 @@ export interface GatewayOptions {
   readonly host?: string;
   /** Admin port (metrics, status, events) on 127.0.0.1 (0 = any free port). @default 0 */
   readonly adminPort?: number;
-  /** Requests held per function while no instance has a free slot. @default 1000 */
+  /**
+   * The scaling engine whose semantics the gateway runs: "zeroscale" (every knob as declared), or
+   * "knative" / "keda" to emulate what that engine really does (`zeroscale dev --emulate`).
+   * @default "zeroscale"
+   */
+  readonly engine?: EngineName;
+  /** Options of the engine's model (e.g. Knative's `gracePeriodSeconds`, KEDA's `pollingIntervalSeconds`). */
+  readonly engineOptions?: Readonly<Record<string, unknown>>;
+  /** Cold-start behaviour for every function, overriding each policy's `coldStart` (and the engine's default). */
+  readonly coldStart?: ColdStartBehaviour;
+  /** Alias: buffer mode with this many requests held per function (when `coldStart` is not given). */
   readonly bufferSize?: number;
-  /** Longest a request waits for an instance, ms. @default 30000 */
+  /** Alias: buffer mode with this longest wait, ms (when `coldStart` is not given). */
   readonly waitTimeoutMs?: number;
+  /** Wall clock for schedule baselines, ms since the epoch (tests shift it). @default Date.now */
+  readonly wallClock?: () => number;
   /** Longest an instance may take to pass readiness, ms. @default 60000 */
   readonly startTimeoutMs?: number;
   /** Largest request body, bytes (413 above). @default 10 MiB */
   readonly maxBodyBytes?: number;
   /** Largest request header block, bytes (431 above). @default 16 KiB */
   readonly maxHeaderBytes?: number;
-  /** Knative's scale-to-zero-grace-period, seconds. @default 30 */
+  /** Knative's scale-to-zero-grace-period, seconds, when emulating Knative (`engine: "knative"`). @default 30 */
   readonly scaleToZeroGracePeriodSeconds?: number;
   /** Secret values for dev, by store and key (never logged). @default {} */
   readonly secrets?: Readonly<Record<string, Readonly<Record<string, string>>>>;
@@ -49,10 +66,14 @@ interface Fn {
   readonly node: FunctionNode;
   readonly policy: ScalingPolicyNode;
   readonly pool: FunctionPool;
-  readonly scaler: FunctionScaler;
-  readonly window: MetricWindow;
+  /** What the engine does with this function's policy (the scaler runs exactly this). */
+  readonly effective: EffectiveScaling;
+  readonly coldStart: ColdStartBehaviour;
+  readonly scaler: EngineScaler;
   readonly agent: Agent;
-  /** A queue backlog source when the policy scales on queueLength. */
+  /** Measures the ready instances' CPU and memory when the policy scales on cpu or memory. */
+  readonly usage: UsageMeter | undefined;
+  /** The queue backlog of the connectors delivering to it. */
   backlog?: () => number;
   last?: ScaleDecision;
 }
@@ -66,13 +87,22 @@ export interface FunctionStatus {
   readonly buffered: number;
   readonly desired: number;
   readonly last: ScaleDecision | null;
+  /** The engine's effective scaling of this function (what the gateway runs). */
+  readonly effective: EffectiveScaling;
+  /** What a request finding no ready instance gets (the effective cold start, or the gateway's override). */
+  readonly coldStart: ColdStartBehaviour;
+  /** Measured average CPU / memory of the ready instances, percent of the request (cpu/memory policies). */
+  readonly cpuPercent: number | null;
+  readonly memoryPercent: number | null;
 }
 
 /**
  * The zeroscale gateway: routes HTTP triggers on one port, holds requests for functions at zero
  * while an instance starts (the activator), balances least-in-flight within each function's
- * concurrency limit, scales with Knative's KPA, and takes idle functions to zero. Fires schedules and
- * consumes queues as CloudEvents. Events: "decision" (ScaleDecision), "instance" (PoolEvent).
+ * concurrency limit, and scales each function with an engine's scaler fed one LoadSample a second:
+ * zeroscale's own (every ScalingPolicy knob exactly as declared) or an emulated Knative / KEDA.
+ * Fires schedules and consumes queues as CloudEvents. Events: "decision" (ScaleDecision), "instance"
+ * (PoolEvent).
  */
 export class Gateway extends EventEmitter {
   readonly metrics = new GatewayMetrics();
@@ -85,7 +115,9 @@ export class Gateway extends EventEmitter {
   private scheduler: Scheduler | undefined;
   private connectors: Connector[] = [];
   private readonly t0 = performance.now();
-  private seconds = 0;
+  private readonly wallClock: () => number;
+  /** The engine the gateway runs. */
+  readonly engine: EngineName;
 
   constructor(
     readonly graph: DeploymentGraph,
@@ -94,6 +126,8 @@ export class Gateway extends EventEmitter {
     super();
     this.log = options.logger ?? pino({ level: "info" }, pino.destination(2));
     this.router = new Router(graph);
+    this.wallClock = options.wallClock ?? Date.now;
+    this.engine = options.engine ?? "zeroscale";
   }
 
   /** Seconds since the gateway was created. */
@@ -118,12 +152,9 @@ export class Gateway extends EventEmitter {
     const driver = this.options.driver;
     const removed = await driver.cleanup(this.graph.app.name);
     if (removed > 0) this.log.info({ removed }, "removed instances left by an earlier run");
-    const policies = new Map<string, ScalingPolicyNode>();
-    for (const n of this.graph.nodes) if (n.kind === "scalingPolicy") policies.set(n.target, n);
-    for (const n of this.graph.nodes) {
-      if (n.kind !== "function") continue;
-      await driver.prepare(n);
-      this.addFunction(n, policies.get(n.id) as ScalingPolicyNode);
+    for (const input of engineInputs(this.graph)) {
+      await driver.prepare(input.fn);
+      this.addFunction(input);
     }
     await this.listen();
     this.admin = await startAdmin(this, this.options.adminPort ?? 0);
@@ -136,7 +167,7 @@ export class Gateway extends EventEmitter {
     });
     for (const c of this.connectors) {
       const fn = this.fns.get(c.target);
-      if (fn && fn.policy.metric.type === "queueLength") {
+      if (fn) {
         const previous = fn.backlog;
         fn.backlog = () => (previous?.() ?? 0) + c.backlog();
       }
@@ -180,6 +211,10 @@ export class Gateway extends EventEmitter {
       buffered: f.pool.buffered,
       desired: f.last?.desired ?? f.pool.active,
       last: f.last ?? null,
+      effective: f.effective,
+      coldStart: f.coldStart,
+      cpuPercent: f.usage?.cpuPercent ?? null,
+      memoryPercent: f.usage?.memoryPercent ?? null,
     }));
   }
 
@@ -212,18 +247,46 @@ export class Gateway extends EventEmitter {
     }
   };
 
-  private addFunction(node: FunctionNode, policy: ScalingPolicyNode): void {
-    const scaler = new FunctionScaler(node, policy, { gracePeriodSeconds: this.options.scaleToZeroGracePeriodSeconds ?? 30 }, this.now());
+  /** The engine model's options: Knative's grace period comes from `scaleToZeroGracePeriodSeconds`. */
+  private engineOptions(): Record<string, unknown> {
+    const o: Record<string, unknown> = { ...this.options.engineOptions };
+    if (this.engine === "knative" && this.options.scaleToZeroGracePeriodSeconds !== undefined) o["gracePeriodSeconds"] ??= this.options.scaleToZeroGracePeriodSeconds;
+    return o;
+  }
+
+  /** The cold-start behaviour of a function: the option for all, else the aliases, else the engine's effective one. */
+  private coldStartOf(effective: EffectiveScaling): ColdStartBehaviour {
+    const o = this.options;
+    if (o.coldStart) return o.coldStart;
+    if (o.bufferSize === undefined && o.waitTimeoutMs === undefined) return effective.coldStart;
+    const base = effective.coldStart.mode === "buffer" ? effective.coldStart : { maxRequests: 1000, maxWaitSeconds: 30 };
+    return { mode: "buffer", maxRequests: o.bufferSize ?? base.maxRequests, maxWaitSeconds: o.waitTimeoutMs !== undefined ? o.waitTimeoutMs / 1000 : base.maxWaitSeconds };
+  }
+
+  private addFunction(input: EngineInput): void {
+    const { fn: node, policy } = input;
+    const model = engineModel(this.engine);
+    const options = this.engineOptions();
+    const { effective, diagnostics } = model.effective(input, options);
+    for (const d of diagnostics) this.log.warn({ fn: node.id, engine: this.engine, code: d.code, prop: d.prop }, `${d.problem}; ${d.fix}`);
+    const scaler = model.scaler(input, options, this.now());
+    const coldStart = this.coldStartOf(effective);
+    // Reject mode still buffers requests that find every ready instance busy, with the default buffer.
+    const buffer = coldStart.mode === "buffer" ? coldStart : { maxRequests: 1000, maxWaitSeconds: 30 };
     const pool = new FunctionPool(node, this.options.driver, {
       app: this.graph.app.name,
-      bufferSize: this.options.bufferSize ?? 1000,
-      waitTimeoutMs: this.options.waitTimeoutMs ?? 30_000,
+      bufferSize: buffer.maxRequests ?? Number.POSITIVE_INFINITY,
+      waitTimeoutMs: buffer.maxWaitSeconds * 1000,
+      rejectWhileCold: coldStart.mode === "reject",
+      clock: () => this.now(),
       startTimeoutMs: this.options.startTimeoutMs ?? 60_000,
       allocatePort: freePort,
       env: this.instanceEnv(node),
       onEvent: (e) => this.onPoolEvent(e),
     });
-    const fn: Fn = { node, policy, pool, scaler, window: new MetricWindow(Math.max(policy.stableWindowSeconds, 6)), agent: createAgent(node.concurrency) };
+    const metric = effective.metric.type;
+    const usage = metric === "cpu" || metric === "memory" ? new UsageMeter(node, (e) => this.log.debug({ fn: node.id, err: e.message }, "usage not measured")) : undefined;
+    const fn: Fn = { node, policy, pool, effective, coldStart, scaler, usage, agent: createAgent(node.concurrency) };
     pool.onActivate = () => {
       scaler.activated(this.now());
       pool.scaleTo(Math.max(1, Math.min(policy.maxInstances, pool.active + 1)));
@@ -254,31 +317,43 @@ export class Gateway extends EventEmitter {
     this.emit(e.type === "instance" ? "instance" : "buffer", e);
   }
 
-  /** Record each function's demand for the last second; every 2 s, decide. */
+  /** Each second: one LoadSample per function to its engine's scaler, and act on its decision. */
   private everySecond(): void {
-    const second = ++this.seconds;
     const now = this.now();
-    const tick = second % 2 === 0;
+    const wallClockMs = this.wallClock();
     for (const f of this.fns.values()) {
-      // Demand: time-weighted in-flight + buffered requests over the last second, or the queue backlog.
-      const demand = f.pool.demand.takeAverage(Date.now());
-      f.window.record(second, f.backlog ? f.backlog() : demand);
       const counts = f.pool.counts();
+      const sample: LoadSample = {
+        now,
+        concurrency: f.pool.demand.takeAverage(Date.now()), // time-weighted in-flight + buffered over the last second
+        arrivals: f.pool.takeArrivals(),
+        inflight: f.pool.inflight + f.pool.buffered,
+        backlog: f.backlog?.() ?? 0,
+        cpuPercent: f.usage?.cpuPercent ?? null,
+        memoryPercent: f.usage?.memoryPercent ?? null,
+        lastRequestEndedAt: f.pool.lastIdleAt,
+        wallClockMs,
+      };
+      // Measure for the next second (asynchronous; never two readings of a function at once).
+      if (f.usage) {
+        f.usage.measure(f.pool.instances.filter((i) => i.state === "ready"));
+        if (sample.cpuPercent !== null) this.metrics.usage.set({ function: f.node.id, resource: "cpu" }, sample.cpuPercent);
+        if (sample.memoryPercent !== null) this.metrics.usage.set({ function: f.node.id, resource: "memory" }, sample.memoryPercent);
+      }
       this.metrics.instances.set({ function: f.node.id, state: "ready" }, counts.ready);
       this.metrics.instances.set({ function: f.node.id, state: "starting" }, counts.starting);
       this.metrics.instances.set({ function: f.node.id, state: "draining" }, counts.draining);
       this.metrics.buffered.set({ function: f.node.id }, f.pool.buffered);
       this.metrics.inflight.set({ function: f.node.id }, f.pool.inflight);
-      if (!tick) continue;
-      const stable = f.window.average(second, f.policy.stableWindowSeconds);
-      const panic = f.window.average(second, f.scaler.panicWindow);
-      const decision = f.scaler.tick(now, counts.ready, f.pool.active, stable, panic);
+      const decision = f.scaler.observe(sample, counts.ready, f.pool.active);
+      if (!decision) continue;
       this.metrics.desired.set({ function: f.node.id }, decision.desired);
       if (decision.desired !== f.pool.active) {
         this.log.info({ fn: f.node.id, from: f.pool.active, to: decision.desired, reason: decision.reason }, "scale");
         f.pool.scaleTo(decision.desired);
       }
-      const changed = f.last?.desired !== decision.desired || f.last?.reason !== decision.reason;
+      // Emit when the count or the kind of reason changes (not for every tick of a countdown or a moving average).
+      const changed = f.last?.desired !== decision.desired || reasonKind(f.last?.reason) !== reasonKind(decision.reason);
       f.last = decision;
       if (changed) this.emit("decision", decision);
     }
@@ -381,50 +456,6 @@ export class Gateway extends EventEmitter {
   }
 }
 
-function json(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  const text = `${JSON.stringify(body)}\n`;
-  res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text), ...headers });
-  res.end(text);
-}
-
-const EMPTY = Buffer.alloc(0);
-
-function readBody(req: IncomingMessage, limit: number): Promise<Buffer | "too-large" | "aborted"> {
-  if (req.headers["content-length"] === undefined && req.headers["transfer-encoding"] === undefined) {
-    req.resume(); // no body (the common GET): nothing to wait for
-    return Promise.resolve(EMPTY);
-  }
-  return new Promise((resolve) => {
-    const declared = Number(req.headers["content-length"] ?? "0");
-    if (declared > limit) {
-      req.resume();
-      resolve("too-large");
-      return;
-    }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on("data", (c: Buffer) => {
-      size += c.length;
-      if (size > limit) {
-        req.removeAllListeners("data");
-        req.resume();
-        resolve("too-large");
-      } else chunks.push(c);
-    });
-    req.on("end", () => resolve(Buffer.concat(chunks)));
-    req.on("aborted", () => resolve("aborted"));
-    req.on("error", () => resolve("aborted"));
-  });
-}
-
-/** A free port on 127.0.0.1. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const port = (s.address() as AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
+function reasonKind(reason: string | undefined): string | undefined {
+  return reason?.replace(/\d+(\.\d+)?/g, "#");
 }

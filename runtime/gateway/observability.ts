@@ -23,6 +23,7 @@ export class GatewayMetrics {
   readonly buffered = new Gauge({ name: "zeroscale_buffered_requests", help: "Requests waiting for an instance", labelNames: ["function"], registers: [this.registry] });
   readonly inflight = new Gauge({ name: "zeroscale_inflight_requests", help: "Requests being served", labelNames: ["function"], registers: [this.registry] });
   readonly desired = new Gauge({ name: "zeroscale_desired_instances", help: "The autoscaler's latest decision", labelNames: ["function"], registers: [this.registry] });
+  readonly usage = new Gauge({ name: "zeroscale_instance_usage_percent", help: "Measured average use of the ready instances, percent of the function's request (cpu/memory policies)", labelNames: ["function", "resource"], registers: [this.registry] });
   private readonly requestChildren = new Map<string, ReturnType<Counter["labels"]>>();
   private readonly latencyChildren = new Map<string, ReturnType<Histogram["labels"]>>();
 

@@ -26,10 +26,18 @@ export class ActivationError extends Error {
 
 /** Settings of a pool. */
 export interface PoolOptions {
-  /** Most requests held while no instance has a free slot. */
+  /** Most requests held while no instance has a free slot (Infinity = no limit). */
   readonly bufferSize: number;
   /** Longest a request waits for a free slot, ms. */
   readonly waitTimeoutMs: number;
+  /**
+   * Cold start "reject": a request arriving while no instance is ready gets 503 at once (it still
+   * wakes the function). Requests that find ready instances all busy are buffered as usual.
+   * @default false
+   */
+  readonly rejectWhileCold?: boolean;
+  /** The clock of `lastIdleAt`, seconds. @default Date.now() / 1000 */
+  readonly clock?: () => number;
   /** Longest an instance may take to pass readiness before it is replaced, ms. */
   readonly startTimeoutMs: number;
   /** Allocate a free loopback port. */
@@ -67,6 +75,11 @@ export class FunctionPool {
   private readonly starting = new Set<Promise<void>>();
   /** Set by the gateway: called when a request arrives and nothing is running (scale from zero). */
   onActivate: () => void = () => {};
+  /** When the pool last went from some requests in flight or buffered to none (clock seconds); null before the first. */
+  lastIdleAt: number | null = null;
+  /** Requests that arrived since the last `takeArrivals()`. */
+  private arrivals = 0;
+  private readonly clock: () => number;
 
   constructor(
     readonly fn: FunctionNode,
@@ -74,6 +87,20 @@ export class FunctionPool {
     private readonly opts: PoolOptions,
   ) {
     this.demand = new LevelIntegrator(Date.now());
+    this.clock = opts.clock ?? (() => Date.now() / 1000);
+  }
+
+  /** Requests that arrived since the last call (the gateway takes them each second). */
+  takeArrivals(): number {
+    const n = this.arrivals;
+    this.arrivals = 0;
+    return n;
+  }
+
+  /** One request fewer in flight or buffered; note when none is left. */
+  private done(): void {
+    this.demand.add(-1, Date.now());
+    if (this.demand.current === 0) this.lastIdleAt = this.clock();
   }
 
   get buffered(): number {
@@ -98,17 +125,21 @@ export class FunctionPool {
 
   /** An instance with a free slot for one request (waits in the buffer if none). Call `release` after. */
   acquire(): Promise<PoolInstance> {
-    this.demand.add(1, Date.now());
+    this.arrivals++;
     const free = this.pick();
     if (free) {
+      this.demand.add(1, Date.now());
       free.inflight++;
       return Promise.resolve(free);
     }
     if (this.active === 0) this.onActivate();
+    if (this.opts.rejectWhileCold && this.ready === 0) {
+      return Promise.reject(new ActivationError(503, `${this.fn.id}: no instance is ready yet (cold start mode reject); one is starting, retry shortly`));
+    }
     if (this.waiters.length >= this.opts.bufferSize) {
-      this.demand.add(-1, Date.now());
       return Promise.reject(new ActivationError(503, `${this.fn.id}: ${this.waiters.length} requests are already waiting for an instance (buffer size ${this.opts.bufferSize})`));
     }
+    this.demand.add(1, Date.now());
     return new Promise<PoolInstance>((resolve, reject) => {
       const waiter: Waiter = {
         resolve,
@@ -117,10 +148,10 @@ export class FunctionPool {
         timer: setTimeout(() => {
           const at = this.waiters.indexOf(waiter);
           if (at >= 0) this.waiters.splice(at, 1);
-          this.demand.add(-1, Date.now());
+          this.done();
           this.opts.onEvent({ type: "buffer", fn: this.fn.id, size: this.waiters.length });
           reject(new ActivationError(504, `${this.fn.id}: no instance became ready within ${this.opts.waitTimeoutMs} ms`));
-        }, this.opts.waitTimeoutMs),
+        }, Math.min(this.opts.waitTimeoutMs, 2 ** 31 - 1)),
       };
       this.waiters.push(waiter);
       this.opts.onEvent({ type: "buffer", fn: this.fn.id, size: this.waiters.length });
@@ -130,7 +161,7 @@ export class FunctionPool {
   /** The request on `inst` finished. */
   release(inst: PoolInstance): void {
     inst.inflight--;
-    this.demand.add(-1, Date.now());
+    this.done();
     if (inst.state === "draining" && inst.inflight === 0) void this.stopInstance(inst, "drained");
     else this.dispatch();
   }
@@ -168,6 +199,7 @@ export class FunctionPool {
     this.closed = true;
     for (const w of this.waiters.splice(0)) {
       clearTimeout(w.timer);
+      this.done();
       w.reject(new ActivationError(503, `${this.fn.id}: the gateway is shutting down`));
     }
     // Stop what runs (which also ends readiness probes), and wait for starts under way (they stop themselves).

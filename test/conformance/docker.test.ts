@@ -8,9 +8,9 @@ conformanceSuite({
   autoscalerKinds: ["HorizontalPodAutoscaler", "ScaledObject", "HTTPScaledObject"],
   unsupported: [
     {
-      title: "a cpu metric (the gateway does not measure CPU)",
-      build: (app) => new ServerlessFunction(app, "fn", { image: "r.example.com/fn:1" }).addScalingPolicy({ minInstances: 1, metric: { cpu: 70 } }),
-      code: "ZS-DOCKER-METRIC",
+      title: "maxInstances above the per-function container limit",
+      build: (app) => new ServerlessFunction(app, "fn", { image: "r.example.com/fn:1" }).addScalingPolicy({ maxInstances: 101 }),
+      code: "ZS-DOCKER-MAX-INSTANCES",
       path: "bad/fn/scaling",
     },
     {

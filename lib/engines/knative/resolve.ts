@@ -1,3 +1,4 @@
+import { KNATIVE_DEFAULTS } from "./defaults.js";
 /**
  * What Knative derives before the decider runs (target.go, metric.go) and what it does with a proposal
  * afterwards (kpa/scaler.go: bounds, initial scale, scale-to-zero gating). Pure functions.
@@ -96,7 +97,7 @@ export function scaleToZero(input: {
     return { scaleTo: null, markInactive: true };
   }
   const inactive = input.paInactiveForSeconds ?? 0;
-  const grace = input.gracePeriodSeconds ?? 30;
+  const grace = input.gracePeriodSeconds ?? KNATIVE_DEFAULTS.gracePeriodSeconds;
   const retention = input.retentionSeconds ?? 0;
   if (input.activatorProbeOk === false) return { scaleTo: null };
   if (inactive >= Math.max(grace, retention)) return { scaleTo: 0 };

@@ -1,109 +1,103 @@
-import type { FunctionNode, ScalingPolicyNode } from "../../index.js";
+import { resourceLoad } from "../declared.js";
+import { MetricWindow } from "../metric-window.js";
+import type { EffectiveScaling, EngineScaler, LoadSample, ScaleDecision } from "../types.js";
 import { decide, type DeciderSpec, type DeciderState, initialDeciderState } from "./decider.js";
-import { applyBounds, panicWindowSeconds } from "./resolve.js";
+import { KNATIVE_DEFAULTS } from "./defaults.js";
+import { applyBounds } from "./resolve.js";
 
-/** Cluster-level settings Knative keeps in config-autoscaler. */
-export interface ScalerSettings {
-  /** scale-to-zero-grace-period. @default 30 */
-  readonly gracePeriodSeconds?: number;
-  /** max-scale-up-rate. @default 1000 */
-  readonly maxScaleUpRate?: number;
-  /** max-scale-down-rate. @default 2 */
-  readonly maxScaleDownRate?: number;
-}
-
-/** One scaling decision, with the reason, for logs, the live view and the event stream. */
-export interface ScaleDecision {
-  readonly at: number;
-  readonly function: string;
-  readonly desired: number;
-  readonly ready: number;
-  readonly stable: number;
-  readonly panic: number;
-  readonly panicking: boolean;
-  readonly reason: string;
+/** The metric Knative's autoscaler sees in one second of load. */
+export function observedMetric(e: EffectiveScaling, s: LoadSample, ready: number): number {
+  switch (e.metric.type) {
+    case "concurrency":
+    case "queueLength": // Knative's sources push each message as a request: in-flight deliveries
+      return s.concurrency;
+    case "rps":
+      return s.arrivals;
+    case "cpu":
+    case "memory":
+      return resourceLoad(s, e.metric.type, ready);
+  }
 }
 
 /**
- * A function's whole scaling behaviour as Knative has it: decider (stable/panic), bounds
- * (min/max/initial), and scale-to-zero gating (W + max(grace, retention)). Pure state machine over
- * an injected clock (seconds): the gateway drives it with real time, the replayer with virtual time.
+ * A function's scaling as Knative does it, from the Knative model's effective values: the KPA
+ * decider (stable/panic windows, 2 s ticks), min/max/initial bounds and scale-to-zero gating
+ * (inactive after a stable window of no traffic, pods removed after max(grace, retention)). Pure
+ * state machine over an injected clock: the gateway (`--emulate knative`) drives it in real time,
+ * replay in virtual time.
  */
-export class FunctionScaler {
+export class KnativeScaler implements EngineScaler {
   readonly spec: DeciderSpec;
-  readonly panicWindow: number;
   private state: DeciderState;
+  private readonly window: MetricWindow;
   private initialized = false;
   private activeSince: number | null = null;
   private inactiveSince: number | null = null;
-  private readonly grace: number;
-  private readonly retention: number;
+  private second = 0;
+  /** Seconds from going inactive to zero: max(grace, retention). */
+  private readonly wait: number;
 
   constructor(
-    readonly fn: FunctionNode,
-    readonly policy: ScalingPolicyNode,
-    settings: ScalerSettings = {},
+    readonly effective: EffectiveScaling,
     now = 0,
   ) {
-    const resourceMetric = policy.metric.type === "cpu" || policy.metric.type === "memory";
-    const perInstance = policy.metric.type === "concurrency" ? Math.min(policy.metric.target, fn.concurrency) : policy.metric.target;
-    const utilization = policy.metric.type === "queueLength" || resourceMetric ? 1 : policy.targetUtilizationPercent / 100;
+    const e = effective;
     this.spec = {
-      targetValue: Math.max(0.01, perInstance * utilization),
-      totalValue: perInstance,
+      targetValue: e.metric.target,
+      totalValue: e.metric.capacity,
       targetBurstCapacity: 0,
-      panicThreshold: policy.burst.panicThresholdPercent / 100,
-      maxScaleUpRate: settings.maxScaleUpRate ?? 1000,
-      maxScaleDownRate: settings.maxScaleDownRate ?? 2,
-      stableWindowSeconds: policy.stableWindowSeconds,
+      panicThreshold: e.panicThreshold ?? Number.POSITIVE_INFINITY,
+      maxScaleUpRate: KNATIVE_DEFAULTS.maxScaleUpRate,
+      maxScaleDownRate: KNATIVE_DEFAULTS.maxScaleDownRate,
+      stableWindowSeconds: e.stableWindowSeconds,
       reachable: true,
       activationScale: 0,
-      scaleDownDelaySeconds: policy.scaleDownDelaySeconds,
+      scaleDownDelaySeconds: e.scaleDownDelaySeconds,
     };
-    this.panicWindow = panicWindowSeconds(policy.stableWindowSeconds, policy.burst.panicWindowPercent);
     this.state = initialDeciderState(0, now);
-    this.grace = settings.gracePeriodSeconds ?? 30;
-    this.retention = policy.idleTimeoutSeconds === null ? 0 : Math.max(0, policy.idleTimeoutSeconds - policy.stableWindowSeconds);
+    this.window = new MetricWindow(Math.max(e.stableWindowSeconds, 6));
+    this.wait = e.timeToZeroSeconds === null ? 0 : e.timeToZeroSeconds - e.stableWindowSeconds;
   }
 
-  /** Instances to have at deploy time: initial scale within [min, max]. */
   get initialInstances(): number {
-    return Math.min(Math.max(this.policy.initialInstances, this.policy.minInstances), this.policy.maxInstances);
+    return this.effective.initialInstances;
   }
 
-  /** Note that instances went from 0 to some (an activation), at `now`. */
   activated(now: number): void {
     this.activeSince ??= now;
     this.inactiveSince = null;
   }
 
-  /** One tick: the instance count to have, given the window averages and current instances. */
-  tick(now: number, ready: number, current: number, stable: number, panic: number): ScaleDecision {
+  observe(sample: LoadSample, ready: number, current: number): ScaleDecision | null {
+    const e = this.effective;
+    this.window.record(++this.second, observedMetric(e, sample, ready));
+    if (this.second % KNATIVE_DEFAULTS.tickSeconds !== 0) return null;
+    const now = sample.now;
+    const stable = this.window.average(this.second, e.stableWindowSeconds);
+    const panic = this.window.average(this.second, e.panicWindowSeconds ?? e.stableWindowSeconds);
     const out = decide(this.spec, this.state, { now, readyPods: ready, stable, panic });
     this.state = out.state;
-    const p = this.policy;
-    if (ready >= this.initialInstances) this.initialized = true;
-    const bounded = applyBounds({ desired: out.result.desiredPods, minScale: p.minInstances, maxScale: p.maxInstances, initialScale: this.initialInstances, scaleTargetInitialized: this.initialized, reachable: true }) ?? current;
-    const base = { at: now, function: this.fn.id, ready, stable, panic, panicking: out.result.panicking };
-    if (bounded > 0) {
+    if (ready >= e.initialInstances) this.initialized = true;
+    const bounded = applyBounds({ desired: out.result.desiredPods, minScale: e.minInstances, maxScale: e.maxInstances, initialScale: e.initialInstances, scaleTargetInitialized: this.initialized, reachable: true }) ?? current;
+    const base = { at: now, function: e.function, ready, observed: stable, panicking: out.result.panicking };
+    if (bounded > 0 || e.timeToZeroSeconds === null) {
       this.inactiveSince = null;
       if (current === 0) this.activeSince = now;
-      const reason = out.result.panicking ? `panic: ${panic.toFixed(1)} over ${this.panicWindow}s` : `stable: ${stable.toFixed(1)} over ${p.stableWindowSeconds}s`;
-      return { ...base, desired: bounded, reason: `${reason} / target ${this.spec.targetValue.toFixed(2)} per instance` };
+      const reason = out.result.panicking ? `panic: ${panic.toFixed(1)} over ${e.panicWindowSeconds}s` : `stable: ${stable.toFixed(1)} over ${e.stableWindowSeconds}s`;
+      return { ...base, desired: Math.max(bounded, 1), reason: `${reason} / target ${this.spec.targetValue.toFixed(2)} per instance` };
     }
     if (current === 0) {
       this.activeSince = null;
       return { ...base, desired: 0, reason: "idle at zero" };
     }
-    if (this.activeSince !== null && now - this.activeSince < p.stableWindowSeconds) {
-      return { ...base, desired: Math.max(1, Math.min(current, 1)), reason: `idle; active for less than the stable window (${p.stableWindowSeconds}s)` };
+    if (this.activeSince !== null && now - this.activeSince < e.stableWindowSeconds) {
+      return { ...base, desired: 1, reason: `idle; active for less than the stable window (${e.stableWindowSeconds}s)` };
     }
     this.inactiveSince ??= now;
-    const wait = Math.max(this.grace, this.retention);
-    if (now - this.inactiveSince >= wait) {
+    if (now - this.inactiveSince >= this.wait) {
       this.activeSince = null;
-      return { ...base, desired: 0, reason: `idle for ${p.stableWindowSeconds}s window + ${wait}s (max of grace ${this.grace}s, retention ${this.retention}s): to zero` };
+      return { ...base, desired: 0, reason: `idle for the ${e.stableWindowSeconds}s window + ${this.wait}s (max of grace, retention): to zero` };
     }
-    return { ...base, desired: 1, reason: `idle; to zero in ${Math.ceil(wait - (now - this.inactiveSince))}s` };
+    return { ...base, desired: 1, reason: `idle; to zero in ${Math.ceil(this.wait - (now - this.inactiveSince))}s` };
   }
 }
