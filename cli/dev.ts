@@ -6,8 +6,8 @@ import { synth } from "../lib/synth.js";
 import { DockerDriver } from "../runtime/drivers/docker.js";
 import { ProcessDriver } from "../runtime/drivers/process.js";
 import type { Driver } from "../runtime/drivers/types.js";
-import { type FunctionStatus, Gateway } from "../runtime/gateway/gateway.js";
-import type { ColdStartBehaviour, ScaleDecision } from "../lib/engines/types.js";
+import { type ColdStartOverride, type FunctionStatus, Gateway } from "../runtime/gateway/gateway.js";
+import type { ScaleDecision } from "../lib/engines/types.js";
 import type { EngineName } from "../lib/vocabulary.js";
 import { CliError, loadApp } from "./load.js";
 
@@ -28,11 +28,18 @@ export interface DevOptions {
   readonly coldStartReject?: boolean;
 }
 
-/** The cold-start override the flags ask for, or undefined to keep each policy's own. */
-export function coldStartFromFlags(opts: Pick<DevOptions, "coldStartBuffer" | "coldStartWait" | "coldStartReject">): ColdStartBehaviour | undefined {
+/**
+ * The cold-start override the flags ask for, or undefined to keep each function's own. Only the
+ * fields given: the gateway merges them over each function's effective cold start.
+ */
+export function coldStartFromFlags(opts: Pick<DevOptions, "coldStartBuffer" | "coldStartWait" | "coldStartReject">): ColdStartOverride | undefined {
   if (opts.coldStartReject) return { mode: "reject" };
   if (opts.coldStartBuffer === undefined && opts.coldStartWait === undefined) return undefined;
-  return { mode: "buffer", maxRequests: opts.coldStartBuffer ?? 1000, maxWaitSeconds: (opts.coldStartWait ?? 30_000) / 1000 };
+  return {
+    mode: "buffer",
+    ...(opts.coldStartBuffer !== undefined ? { maxRequests: opts.coldStartBuffer } : {}),
+    ...(opts.coldStartWait !== undefined ? { maxWaitSeconds: opts.coldStartWait / 1000 } : {}),
+  };
 }
 
 /** `zeroscale dev <app>`: stand the app up on this machine until Ctrl-C. */

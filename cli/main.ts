@@ -144,9 +144,9 @@ export function createCli(): Command {
     .option("--secrets <file>", 'JSON file of secret values for dev: { "<store>": { "<key>": "<value>" } }')
     .addOption(new Option("--emulate <engine>", "run another engine's scaling semantics instead of zeroscale's own (every knob as declared)").choices(["zeroscale", "knative", "keda"]).default("zeroscale"))
     .option("--grace <seconds>", "scale-to-zero grace period with --emulate knative (Knative's default is 30)", parseGrace, 30)
-    .option("--cold-start-buffer <n>", "requests held per function while an instance starts (overrides every policy's coldStart)", parseBufferSize)
-    .option("--cold-start-wait <duration>", 'longest a request is held while an instance starts, e.g. "30s" (overrides every policy\'s coldStart)', parseWait)
-    .option("--cold-start-reject", "answer 503 (Retry-After) at once while no instance is ready, still waking the function (overrides every policy's coldStart)")
+    .option("--cold-start-buffer <n>", "HTTP requests held per function while an instance starts (replaces only the buffer size of every function's cold start; its wait stays)", parseBufferSize)
+    .option("--cold-start-wait <duration>", 'longest an HTTP request is held while an instance starts, e.g. "30s" (replaces only the wait of every function\'s cold start; its buffer size stays)', parseWait)
+    .option("--cold-start-reject", "answer HTTP requests 503 (Retry-After) at once while no instance is ready, still waking the function (overrides every function's cold start; queue and schedule deliveries still wait)")
     .option("--log-level <level>", "pino log level", "info")
     .action(async (program: string, opts: DevOptions) => {
       if (opts.coldStartReject && (opts.coldStartBuffer !== undefined || opts.coldStartWait !== undefined)) {

@@ -2,6 +2,7 @@
 import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { coldStartFromFlags } from "../cli/dev.js";
 import { freePort } from "../runtime/index.js";
 import { containersOf, hasDocker } from "./support/docker.js";
 import { waitFor } from "./support/gateway.js";
@@ -70,5 +71,15 @@ describe("zeroscale dev flags", () => {
     expect(run.output()).toMatch(/hello\/hello: \d+-\d+ instances, concurrency target [\d.]+ per instance, zero \d+s after the last request, cold start: 503 at once/);
     run.child.kill("SIGINT");
     expect(await run.exited).toBe(0);
+  });
+});
+
+describe("coldStartFromFlags", () => {
+  it("gives only the fields the flags set (the gateway merges them over each function's cold start)", () => {
+    expect(coldStartFromFlags({})).toBeUndefined();
+    expect(coldStartFromFlags({ coldStartBuffer: 5 })).toEqual({ mode: "buffer", maxRequests: 5 });
+    expect(coldStartFromFlags({ coldStartWait: 2500 })).toEqual({ mode: "buffer", maxWaitSeconds: 2.5 });
+    expect(coldStartFromFlags({ coldStartBuffer: 5, coldStartWait: 2500 })).toEqual({ mode: "buffer", maxRequests: 5, maxWaitSeconds: 2.5 });
+    expect(coldStartFromFlags({ coldStartReject: true })).toEqual({ mode: "reject" });
   });
 });

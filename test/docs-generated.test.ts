@@ -106,6 +106,7 @@ const WITNESSES: Partial<Record<DiagnosticCode, Witness>> = {
   "ZS-KNATIVE-HPA-ZERO": { backend: "knative", app: fnApp((fn) => (http(fn), fn.addScalingPolicy({ metric: { cpu: 70 } }))) },
   "ZS-KNATIVE-INITIAL-ZERO": { backend: "knative", app: fnApp((fn) => (http(fn), fn.addScalingPolicy({ initialInstances: 0 }))) },
   "ZS-KNATIVE-COLD-START": { backend: "knative", app: fnApp((fn) => (http(fn), fn.addScalingPolicy({ coldStart: { reject: true } }))) },
+  "ZS-KNATIVE-HPA-DOWN-DELAY": { backend: "knative", app: fnApp((fn) => (http(fn), fn.addScalingPolicy({ minInstances: 1, metric: { cpu: 70 } }))) },
   "ZS-KNATIVE-HPA-WINDOW": { backend: "knative", app: fnApp((fn) => (http(fn), fn.addScalingPolicy({ minInstances: 1, metric: { cpu: 70 }, stableWindow: "2m" }))) },
   "ZS-KNATIVE-IDLE": { backend: "knative", app: fnApp((fn) => (http(fn), fn.addScalingPolicy({ idleTimeout: "10s" }))) },
   "ZS-KEDA-IMAGE": { backend: "keda", app: fnApp(() => {}, { image: undefined, build: { context: "fn" } }) },

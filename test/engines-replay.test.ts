@@ -63,3 +63,55 @@ describe("replay: one trace, every engine (rps)", () => {
     expect(k).toBeAtZeroAfter("10s");
   });
 });
+
+describe("replay: state across wake-ups, queues and activation", () => {
+  const app = (policy: Parameters<ServerlessFunction["addScalingPolicy"]>[0], queue = false) => {
+    const a = new App({ name: "st" });
+    const fn = new ServerlessFunction(a, "api", { image: "r.example.com/api:1", concurrency: 10 });
+    if (queue) fn.addTrigger("q", { queue: { broker: "redis", connection: "redis://r:6379", name: "jobs" } });
+    else fn.addTrigger("http", { http: { path: "/api" } });
+    fn.addScalingPolicy(policy);
+    return fn;
+  };
+
+  it("zeroscale: nothing of a burst carries over a scale to zero (no panic floor on the next wake-up)", () => {
+    const fn = app({ maxInstances: 20, metric: { concurrency: 10 }, idleTimeout: "6s" });
+    // A 50 rps burst of 0.5 s requests (ceil(25 / 7) = 4 instances), zero 6 s after, then one short request at 45 s.
+    const r = Testing.replay(fn, { requests: [...Array.from({ length: 1000 }, (_, i) => ({ at: i / 50, duration: 0.5 })), { at: 45.5, duration: 0.2 }] }, { until: 60 });
+    expect(Math.max(...r.timeline.filter((p) => p.t <= 20).map((p) => p.instances))).toBeGreaterThanOrEqual(4);
+    expect(r.timeline.find((p) => p.t === 40)?.instances).toBe(0);
+    expect(Math.max(...r.timeline.filter((p) => p.t >= 45).map((p) => p.instances))).toBe(1);
+  });
+
+  it("zeroscale: a queue consumer is at zero idleTimeout after its backlog empties", () => {
+    const fn = app({ maxInstances: 10, metric: { queueLength: 5 }, idleTimeout: "90s" }, true);
+    const r = Testing.replay(fn, { depth: [{ at: 0, value: 10 }, { at: 200, value: 0 }] });
+    expect(r.lastActivity).toBe(200);
+    expect(Math.max(...r.timeline.map((p) => p.instances))).toBe(2); // ceil(10 / 5)
+    expect(r.timeline.find((p) => p.t === 250)?.instances).toBeGreaterThan(0);
+    expect(r).toBeAtZeroAfter("90s");
+  });
+
+  it("keda: the HTTP add-on wakes a function at zero on the first request, between polls", () => {
+    const fn = app({ maxInstances: 5, metric: { concurrency: 10 }, idleTimeout: "30s" });
+    const r = Testing.replay(fn, { requests: [{ at: 200, duration: 5 }] }, { backend: "keda", until: 300 });
+    expect(r.timeline.find((p) => p.t === 150)?.instances).toBe(0);
+    expect(r.timeline.find((p) => p.t === 201)?.instances).toBe(1); // not at the next poll (210)
+    expect(r).toBeAtZeroAfter("30s");
+  });
+
+  it("keda: a queue consumer (ScaledObject) waits for the next poll to wake", () => {
+    const fn = app({ maxInstances: 5, metric: { queueLength: 5 }, idleTimeout: "30s" }, true);
+    const r = Testing.replay(fn, { depth: [{ at: 0, value: 0 }, { at: 200, value: 10 }, { at: 260, value: 0 }] }, { backend: "keda", until: 400 });
+    expect(r.timeline.find((p) => p.t === 205)?.instances).toBe(0);
+    expect(r.timeline.find((p) => p.t === 210)?.instances).toBeGreaterThan(0);
+  });
+
+  it("toBeAtZeroAfter fails for a replay that never served its activity", () => {
+    const fn = app({ maxInstances: 5, idleTimeout: "30s" });
+    const r = Testing.replay(fn, { requests: [{ at: 10, duration: 1 }] });
+    expect(r).toBeAtZeroAfter("30s");
+    const never = { ...r, timeline: r.timeline.map((p) => ({ ...p, instances: 0, ready: 0 })) };
+    expect(() => expect(never).toBeAtZeroAfter("30s")).toThrow(/never had an instance/);
+  });
+});

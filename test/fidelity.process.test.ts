@@ -139,6 +139,26 @@ describe("fidelity: the gateway runs what the policy declares (process runtime)"
     expect(seconds).toBeLessThanOrEqual(14.5);
   });
 
+  it("emulating KEDA (HTTP add-on): a request to a function at zero is served, and its instance is not drained while requests wait", async () => {
+    // Polls every 3 s, HPA syncs every second: between polls the HPA must see the replica the interceptor woke.
+    gateway = await startGateway(fidelityApp("fz-keda", { idleTimeout: "2s", maxInstances: 1 }), driver(), { engine: "keda", engineOptions: { pollingIntervalSeconds: 3, hpaSyncPeriodSeconds: 1 } });
+    expect(await waitFor(() => status()?.instances.ready === 0 && status()?.instances.draining === 0 && status()?.instances.starting === 0, 15_000)).toBe(true);
+    const events: { state: string; id: string }[] = [];
+    gateway.on("instance", (e: { state: string; id: string }) => events.push(e));
+    const log = decisions(gateway);
+    const t0 = Date.now();
+    // Three requests of 1 s of CPU each: one instance serves them one after another, so two wait ~1-2 s.
+    const results = await Promise.all([0, 1, 2].map(() => get("/f?burn=1000").then(async (r) => ({ status: r.status, pid: ((await r.json()) as { pid: number }).pid }))));
+    const servedMs = Date.now() - t0;
+    const drained = events.filter((e) => e.state === "draining");
+    report("keda emulation from zero", { servedMs, statuses: results.map((r) => r.status), drainedWhileServing: drained.length, decisions: log.map((l) => `${l.d.desired}: ${l.d.reason}`) });
+    expect(results.map((r) => r.status)).toEqual([200, 200, 200]);
+    expect(new Set(results.map((r) => r.pid)).size).toBe(1); // one instance, woken once, never replaced
+    expect(drained).toEqual([]);
+    expect(log.filter((l) => l.d.desired === 0)).toEqual([]);
+    expect(servedMs).toBeLessThan(8000);
+  });
+
   it("coldStart reject: 503 with Retry-After at once from zero, then serves once the instance is ready", async () => {
     gateway = await startGateway(fidelityApp("fz-reject", { initialInstances: 0, coldStart: { reject: true } }), driver());
     expect(status()?.coldStart).toEqual({ mode: "reject" });

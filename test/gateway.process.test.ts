@@ -1,5 +1,6 @@
 // The gateway end to end with the process driver: real instances, real HTTP, loopback only.
 import { mkdtempSync, readFileSync, existsSync } from "node:fs";
+import { request as httpRequest } from "node:http";
 import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -7,7 +8,8 @@ import autocannon from "autocannon";
 import { HTTP } from "cloudevents";
 import { afterEach, describe, expect, it } from "vitest";
 import { App, ServerlessFunction } from "zeroscale";
-import { type Gateway, ProcessDriver } from "../runtime/index.js";
+import type { EngineScaler, LoadSample } from "../lib/engines/types.js";
+import { binaryEvent, type Gateway, type Instance, type InstanceSpec, ProcessDriver } from "../runtime/index.js";
 import { alive, echoApp, FIXTURES, startGateway, waitFor } from "./support/gateway.js";
 
 let gateway: Gateway | undefined;
@@ -203,5 +205,151 @@ describe("gateway load balancing", () => {
     const pids = new Set<number>();
     for (let i = 0; i < 20; i++) pids.add(((await (await get("/echo")).json()) as { pid: number }).pid);
     expect(pids.size).toBe(1);
+  });
+});
+
+/** The scaler the gateway runs for `fnId` (internals, to watch the LoadSamples it is fed). */
+function scalerOf(g: Gateway, fnId: string): EngineScaler {
+  return (g as unknown as { fns: Map<string, { scaler: EngineScaler }> }).fns.get(fnId)!.scaler;
+}
+/** Sum every sample's arrivals from now on. */
+function countArrivals(g: Gateway, fnId: string): { total: number } {
+  const scaler = scalerOf(g, fnId);
+  const observe = scaler.observe.bind(scaler);
+  const counted = { total: 0 };
+  scaler.observe = (sample: LoadSample, ready: number, current: number) => {
+    counted.total += sample.arrivals;
+    return observe(sample, ready, current);
+  };
+  return counted;
+}
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe("gateway cold start and event deliveries", () => {
+  it("an override of the buffer size alone keeps the policy's own maxWait (10 s), and only the wait alone keeps its size", async () => {
+    const app = echoApp("merge", {}, { coldStart: { buffer: { maxRequests: 7, maxWait: "10s" } } });
+    gateway = await startGateway(app, driver(), { bufferSize: 5 });
+    expect(gateway.status()[0]?.coldStart).toEqual({ mode: "buffer", maxRequests: 5, maxWaitSeconds: 10 });
+    await gateway.stop();
+    gateway = await startGateway(app, driver(), { coldStart: { mode: "buffer", maxWaitSeconds: 2 } });
+    expect(gateway.status()[0]?.coldStart).toEqual({ mode: "buffer", maxRequests: 7, maxWaitSeconds: 2 });
+    await gateway.stop();
+    // A policy that rejects, with only a size given: the rest from ZEROSCALE_DEFAULTS.coldStart.
+    gateway = await startGateway(echoApp("merge-reject", {}, { coldStart: { reject: true } }), driver(), { coldStart: { mode: "buffer", maxRequests: 3 } });
+    expect(gateway.status()[0]?.coldStart).toEqual({ mode: "buffer", maxRequests: 3, maxWaitSeconds: 30 });
+  });
+
+  it("delivers events to a function at zero whose HTTP cold start rejects: reject is for HTTP clients only", async () => {
+    gateway = await startGateway(echoApp("evreject", {}, { initialInstances: 0, coldStart: { reject: true } }), driver());
+    const event = binaryEvent("dev.zeroscale.test", "/test", { n: 1 });
+    expect(await gateway.deliver("evreject/echo", "evreject/echo/t", event)).toBe(200);
+    await gateway.stop();
+    gateway = await startGateway(echoApp("evreject2", {}, { initialInstances: 0, coldStart: { reject: true } }), driver());
+    expect((await get("/echo")).status).toBe(503); // while an HTTP client is refused at once
+  });
+
+  it("--emulate keda: a queue consumer's model says no cold-start wait, yet a delivery before its instance is ready waits and succeeds", async () => {
+    const app = new App({ name: "kedaq" });
+    const fn = new ServerlessFunction(app, "worker", { code: { path: "functions", handler: "echo.js#handler" } });
+    fn.addTrigger("q", { queue: { broker: "rabbitmq", connection: (process.env["ZS_TEST_AMQP_URL"] ?? "amqp://guest:guest@127.0.0.1:5672").replace(/\/\/[^@]*@/, "//"), name: `zs-kedaq-${Date.now()}` } });
+    fn.addScalingPolicy({ metric: { queueLength: 5 }, maxInstances: 2 });
+    gateway = await startGateway(app, driver(), { engine: "keda" });
+    expect(gateway.status()[0]?.coldStart).toEqual({ mode: "buffer", maxRequests: null, maxWaitSeconds: 0 });
+    expect(gateway.status()[0]?.instances.ready).toBe(0); // its first replica is still starting
+    const t0 = Date.now();
+    expect(await gateway.deliver("kedaq/worker", "kedaq/worker/q", binaryEvent("dev.zeroscale.test", "/test", { n: 1 }))).toBe(200);
+    expect(Date.now() - t0).toBeLessThan(10_000);
+    const metrics = await (await fetch(`${gateway.adminUrl}/metrics`)).text();
+    expect(metrics).not.toMatch(/outcome="no-instance"/);
+  });
+});
+
+describe("gateway arrivals and idleness", () => {
+  it("serves a slow upload that starts just before idleTimeout elapses on the warm instance, without a cold start", async () => {
+    gateway = await startGateway(echoApp("upload", {}, { idleTimeout: "3s" }), driver());
+    const { pid } = (await (await get("/echo")).json()) as { pid: number };
+    await sleep(2200); // 2.2 s of the 3 s idle countdown gone
+    const port = Number(new URL(gateway.url).port);
+    const answer = new Promise<{ status: number; body: { pid: number; bytes: number } }>((resolve, reject) => {
+      const req = httpRequest({ host: "127.0.0.1", port, path: "/echo/upload", method: "POST", headers: { "content-length": "10" } }, (res) => {
+        let text = "";
+        res.on("data", (d) => (text += d));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) as { pid: number; bytes: number } }));
+      });
+      req.on("error", reject);
+      let sent = 0;
+      const timer = setInterval(() => {
+        req.write("x");
+        if (++sent === 10) {
+          clearInterval(timer);
+          req.end();
+        }
+      }, 300); // the body takes 3 s: the function would have idled to zero under it
+    });
+    const res = await answer;
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ pid, bytes: 10 });
+    const metrics = await (await fetch(`${gateway.adminUrl}/metrics`)).text();
+    expect(metrics).toMatch(/zeroscale_cold_starts_total\{function="upload\/echo"\} 1\n/); // only the initial instance's
+  });
+
+  it("counts a request retried after a refused connection once", async () => {
+    // The first instance's exit goes unnoticed (its `exited` never settles), so the gateway meets the refused connection.
+    class Unnoticed extends ProcessDriver {
+      private first = true;
+      override async start(spec: InstanceSpec): Promise<Instance> {
+        const inst = await super.start(spec);
+        if (!this.first) return inst;
+        this.first = false;
+        return { id: inst.id, port: inst.port, exited: new Promise<void>(() => {}), stop: (ms) => inst.stop(ms), usage: () => inst.usage() };
+      }
+    }
+    gateway = await startGateway(echoApp("retry"), new Unnoticed(FIXTURES));
+    await waitFor(() => gateway?.status()[0]?.instances.ready === 1, 10_000);
+    const arrivals = countArrivals(gateway, "retry/echo");
+    const { pid } = (await (await get("/echo")).json()) as { pid: number };
+    process.kill(pid, "SIGKILL");
+    await waitFor(() => !alive(pid), 2000);
+    await sleep(200);
+    const res = await get("/echo/after");
+    const body = (await res.json()) as { pid: number };
+    expect(res.status, JSON.stringify(body)).toBe(200);
+    expect(body.pid).not.toBe(pid);
+    await sleep(2200); // two samples take the arrivals
+    expect(arrivals.total).toBe(2);
+  });
+});
+
+describe("gateway usage on a runtime that cannot measure it", () => {
+  class NoProc extends ProcessDriver {
+    override usageUnmeasurable(): string | undefined {
+      return "no /proc here";
+    }
+  }
+  class Blind extends ProcessDriver {
+    override usageUnmeasurable(): string | undefined {
+      return undefined;
+    }
+    override async start(spec: InstanceSpec): Promise<Instance> {
+      const inst = await super.start(spec);
+      return { id: inst.id, port: inst.port, exited: inst.exited, stop: (ms) => inst.stop(ms), usage: async () => null };
+    }
+  }
+
+  it("refuses to start a cpu policy when the driver knows up front it cannot measure usage", async () => {
+    await expect(startGateway(echoApp("noproc", {}, { metric: { cpu: 50 } }), new NoProc(FIXTURES))).rejects.toThrow(
+      "noproc/echo scales on cpu, which the process runtime cannot measure here: no /proc here; scale on concurrency, rps or queueLength, or run with another runtime",
+    );
+    gateway = await startGateway(echoApp("noproc-ok", {}, { metric: { concurrency: 2 } }), new NoProc(FIXTURES));
+    expect((await get("/echo")).status).toBe(200);
+  });
+
+  it("says so in /status and every decision's reason when the first ready instance reports no usage", async () => {
+    gateway = await startGateway(echoApp("blind", {}, { metric: { memory: 70 } }), new Blind(FIXTURES));
+    expect(await waitFor(() => gateway?.status()[0]?.error !== null, 5000)).toBe(true);
+    expect(gateway.status()[0]?.error).toMatch(/^memory not measurable on this runtime: the process runtime reports no usage for instance \S+; blind\/echo is never scaled on memory/);
+    expect(await waitFor(() => gateway?.status()[0]?.last?.reason.startsWith("memory not measurable on this runtime: ") === true, 3000)).toBe(true);
+    const status = (await (await fetch(`${gateway.adminUrl}/status`)).json()) as { functions: { error: string }[] };
+    expect(status.functions[0]?.error).toMatch(/^memory not measurable/);
   });
 });

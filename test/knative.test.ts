@@ -133,7 +133,8 @@ describe("knative: metrics", () => {
     const ann = find(plan, "Service").spec.template.metadata.annotations;
     expect(ann).toMatchObject({ "autoscaling.knative.dev/class": "hpa.autoscaling.knative.dev", "autoscaling.knative.dev/metric": "cpu", "autoscaling.knative.dev/target": "75", "autoscaling.knative.dev/min-scale": "1" });
     expect(ann["autoscaling.knative.dev/window"]).toBeUndefined();
-    expect(plan.warnings.map((w) => w.code)).toEqual(["ZS-KNATIVE-HPA-ZERO"]);
+    // The HPA class also keeps the Kubernetes HPA's 300 s scale-down stabilization, not the declared 0 s.
+    expect(plan.warnings.map((w) => w.code)).toEqual(["ZS-KNATIVE-HPA-ZERO", "ZS-KNATIVE-HPA-DOWN-DELAY"]);
     expect(knative().view(plan).functions["shop/api"]).toMatchObject({ minInstances: 1, idleTimeoutSeconds: null });
   });
 
@@ -142,7 +143,7 @@ describe("knative: metrics", () => {
     api.addScalingPolicy({ minInstances: 1, metric: { memory: 50 } });
     const plan = compile(app);
     expect(find(plan, "Service").spec.template.metadata.annotations["autoscaling.knative.dev/target"]).toBe("128");
-    expect(plan.warnings.map((w) => w.code)).toEqual(["ZS-KNATIVE-MEMORY-TARGET"]);
+    expect(plan.warnings.map((w) => w.code)).toEqual(["ZS-KNATIVE-MEMORY-TARGET", "ZS-KNATIVE-HPA-DOWN-DELAY"]);
   });
 });
 

@@ -30,10 +30,10 @@ describe("examples/hello", () => {
     expect(Testing.replay(hello, trace, { backend: "keda", pollingInterval: 5 })).toBeAtZeroAfter("40s");
   });
 
-  it("synthesizes for Knative and KEDA with the same idle timeout; KEDA says its concurrency scaler has no window", () => {
+  it("synthesizes for Knative and KEDA with the same idle timeout; KEDA says what its HTTP add-on does differently", () => {
     for (const backend of [knative({ imageRegistry: "registry.example.com/hello" }), keda({ imageRegistry: "registry.example.com/hello" })]) {
       const plan = backend.compile(graph);
-      expect(plan.warnings.map((w) => w.code), backend.name).toEqual(backend.name === "keda" ? ["ZS-KEDA-WINDOW"] : []);
+      expect(plan.warnings.map((w) => w.code), backend.name).toEqual(backend.name === "keda" ? ["ZS-KEDA-HTTP-DOWN-DELAY", "ZS-KEDA-WINDOW"] : []);
       expect(backend.view(plan).functions["hello/hello"], backend.name).toMatchObject({ minInstances: 0, maxInstances: 5, idleTimeoutSeconds: 40 });
     }
   });

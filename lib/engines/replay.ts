@@ -8,7 +8,7 @@ export interface Trace {
   readonly rate?: readonly { readonly from: number; readonly to: number; readonly rps: number; readonly duration: number }[];
   /** Queue depth over time: each point holds until the next. */
   readonly depth?: readonly { readonly at: number; readonly value: number }[];
-  /** Average CPU use of the instances over time, percent of the request: each point holds until the next. */
+  /** Total CPU demand over time, in percent of one instance's CPU request (150 = one and a half instances busy), shared by the ready instances: each point holds until the next. */
   readonly cpu?: readonly { readonly at: number; readonly value: number }[];
 }
 
@@ -37,10 +37,18 @@ export interface ReplayPoint {
   readonly reason: string;
 }
 
-/** When the trace's last request ends (or its queue last empties), seconds. */
+/** When the trace's last request ends, or its queue last empties (the first zero point after a positive one), seconds. */
 export function lastActivity(trace: Trace): number {
-  const ends = [...(trace.requests ?? []).map((r) => r.at + r.duration), ...(trace.rate ?? []).map((r) => r.to + r.duration), ...(trace.depth ?? []).filter((d) => d.value > 0).map((d) => d.at)];
+  const ends = [...(trace.requests ?? []).map((r) => r.at + r.duration), ...(trace.rate ?? []).map((r) => r.to + r.duration)];
+  const depth = [...(trace.depth ?? [])].sort((a, b) => a.at - b.at);
+  for (let i = 1; i < depth.length; i++) if ((depth[i - 1] as { value: number }).value > 0 && (depth[i] as { value: number }).value === 0) ends.push((depth[i] as { at: number }).at);
   return ends.length ? Math.max(...ends) : 0;
+}
+
+/** When the trace's first request arrives, or its queue first fills, seconds (null: no activity). */
+export function firstActivity(trace: Trace): number | null {
+  const starts = [...(trace.requests ?? []).map((r) => r.at), ...(trace.rate ?? []).map((r) => r.from), ...(trace.depth ?? []).filter((d) => d.value > 0).map((d) => d.at)];
+  return starts.length ? Math.min(...starts) : null;
 }
 
 function expand(trace: Trace): { at: number; duration: number }[] {
@@ -99,7 +107,6 @@ export function replayEngine<O>(model: EngineModel<O>, input: EngineInput, trace
   for (let s = 1; s <= until; s++) endedBy[s] = Math.max(endedBy[s] as number, endedBy[s - 1] as number);
   const backlog = stepSeries(trace.depth, until);
   const cpu = stepSeries(trace.cpu, until);
-  const hasActivator = model.name !== "keda";
 
   const scaler = model.scaler(input, options.engineOptions, 0);
   let readyAt: number[] = [];
@@ -115,9 +122,10 @@ export function replayEngine<O>(model: EngineModel<O>, input: EngineInput, trace
   let lastDecision = { panicking: false, observed: 0, reason: "start" };
   for (let s = 1; s <= until; s++) {
     const arrival = firstArrival[s] as number;
-    if (hasActivator && readyAt.length === 0 && Number.isFinite(arrival)) {
-      scaler.activated(arrival); // the activator wakes the function on the first request
-      scaleTo(1, arrival);
+    if (readyAt.length === 0 && Number.isFinite(arrival)) {
+      // An activator (zeroscale's, Knative's, the HTTP add-on's interceptor) wakes the function on the
+      // first request; the scaler decides whether it does (a ScaledObject waits for its next poll).
+      if (scaler.activated(arrival)) scaleTo(1, arrival);
     }
     const ended = endedBy[s] as number;
     const sample: LoadSample = {
@@ -126,7 +134,7 @@ export function replayEngine<O>(model: EngineModel<O>, input: EngineInput, trace
       arrivals: arrivals[s] as number,
       inflight: inflight[s] as number,
       backlog: backlog[s] as number,
-      cpuPercent: trace.cpu ? (cpu[s] as number) : null,
+      cpuPercent: trace.cpu ? (cpu[s] as number) / Math.max(1, readyAt.filter((t) => t <= s).length) : null,
       memoryPercent: null,
       lastRequestEndedAt: Number.isFinite(ended) ? ended : null,
       wallClockMs: startMs + s * 1000,

@@ -101,8 +101,12 @@ export interface ScaleDecision {
 export interface EngineScaler {
   /** Instances to start at deploy. */
   readonly initialInstances: number;
-  /** Note that instances went from 0 to some (the activator woke it) at `now`. */
-  activated(now: number): void;
+  /**
+   * A request reached the function while it had no instance, at `now`: true when the engine wakes it
+   * at once (an activator holds the request), false when it waits for its own next decision (a KEDA
+   * ScaledObject's poll).
+   */
+  activated(now: number): boolean;
   /** One second of load; `ready` and `current` (starting + ready) instances now. Null between decision ticks. */
   observe(sample: LoadSample, ready: number, current: number): ScaleDecision | null;
 }

@@ -89,6 +89,7 @@ export const CHECKS = [
   { code: "ZS-KNATIVE-INITIAL-ZERO", severity: "warning", scope: "knative()", doc: "initialInstances 0 without allowZeroInitialScale: initial-scale 1." },
   { code: "ZS-KNATIVE-COLD-START", severity: "warning", scope: "knative()", doc: "A coldStart policy: the activator buffers with no per-revision limit, up to the revision timeout, and cannot refuse." },
   { code: "ZS-KNATIVE-HPA-WINDOW", severity: "warning", scope: "knative()", doc: "stableWindow or burst with a cpu/memory metric: the HPA class has its own windows and no panic mode." },
+  { code: "ZS-KNATIVE-HPA-DOWN-DELAY", severity: "warning", scope: "knative()", doc: "scaleDownDelay with a cpu/memory metric: the HPA class ignores it; the Kubernetes HPA's 300 s stabilization applies." },
   { code: "ZS-KNATIVE-IDLE", severity: "warning", scope: "knative()", doc: "idleTimeout below stable window + grace period: the real time to zero is stated." },
   { code: "ZS-KEDA-IMAGE", severity: "error", scope: "keda()", doc: "A build or code function with no image to run (pass images or imageRegistry)." },
   { code: "ZS-KEDA-ONE-AUTOSCALER", severity: "error", scope: "keda()", doc: "HTTP/schedule and queue triggers on one function would need two autoscalers." },

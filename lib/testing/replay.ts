@@ -1,5 +1,5 @@
 import { engineInput, engineModel } from "../engines/index.js";
-import { lastActivity, replayEngine, type Trace } from "../engines/replay.js";
+import { firstActivity, lastActivity, replayEngine, type Trace } from "../engines/replay.js";
 import type { DeploymentGraph } from "../graph/types.js";
 import type { EngineName } from "../vocabulary.js";
 
@@ -39,7 +39,9 @@ export interface ReplayResult {
   readonly backend: ReplayBackend;
   readonly engine: EngineName;
   readonly function: string;
-  /** When the last request ended (or the queue last changed), seconds. */
+  /** When the first request arrived (or the queue first filled), seconds; null when the trace has none. */
+  readonly firstActivity: number | null;
+  /** When the last request ended (or the queue last emptied), seconds. */
   readonly lastActivity: number;
   /** Seconds between the engine's decisions (zeroscale 1 s, Knative 2 s, KEDA its pollingInterval). */
   readonly granularity: number;
@@ -66,6 +68,7 @@ export function replayGraph(graph: DeploymentGraph, fnId: string, trace: ReplayT
     backend,
     engine,
     function: fnId,
+    firstActivity: firstActivity(trace),
     lastActivity: lastActivity(trace),
     granularity: effective.decisionIntervalSeconds,
     timeToZeroSeconds: effective.timeToZeroSeconds,

@@ -200,12 +200,16 @@ export const zeroscaleMatchers = {
       else zeroFrom = undefined;
     }
     const slack = 2 * r.granularity;
+    // It must have served the activity: some instance between the first activity and the last.
+    const woke = r.firstActivity === null || r.timeline.some((p) => p.t >= r.firstActivity! && p.t <= r.lastActivity + r.granularity && p.instances > 0);
     // An engine that decides every g seconds can be up to g early (KEDA counts cooldown from its last active poll) and 2g late.
-    const pass = zeroFrom !== undefined && zeroFrom >= want - Math.max(2, r.granularity) && zeroFrom <= want + slack;
+    const pass = woke && zeroFrom !== undefined && zeroFrom >= want - Math.max(2, r.granularity) && zeroFrom <= want + slack;
     return {
       pass,
       message: () =>
-        `expected ${r.function} (${r.backend}) ${this.isNot ? "not " : ""}to be at zero ${seconds(idle)}s after its last activity (${r.lastActivity}s), i.e. at ${want}s (+${slack}s for its ${r.granularity}s decisions); ${zeroFrom === undefined ? "it never stayed at zero" : `it reached zero at ${zeroFrom}s (${zeroFrom - r.lastActivity}s after)`}`,
+        !woke
+          ? `expected ${r.function} (${r.backend}) to serve its activity (${r.firstActivity}s..${r.lastActivity}s) and then be at zero, but it never had an instance then`
+          : `expected ${r.function} (${r.backend}) ${this.isNot ? "not " : ""}to be at zero ${seconds(idle)}s after its last activity (${r.lastActivity}s), i.e. at ${want}s (+${slack}s for its ${r.granularity}s decisions); ${zeroFrom === undefined ? "it never stayed at zero" : `it reached zero at ${zeroFrom}s (${zeroFrom - r.lastActivity}s after)`}`,
     };
   },
 };

@@ -27,7 +27,7 @@ export function knativeScaling(ctx: KubeContext, fn: FunctionNode, p: ScalingPol
   if (!hpa) a[`${A}target-utilization-percentage`] = String(p.targetUtilizationPercent);
   a[`${A}min-scale`] = String(e.minInstances);
   a[`${A}max-scale`] = String(e.maxInstances);
-  a[`${A}initial-scale`] = String(p.initialInstances === 0 && allowZeroInitialScale ? 0 : e.initialInstances);
+  a[`${A}initial-scale`] = String(e.initialInstances);
   if (!hpa) {
     a[`${A}window`] = `${p.stableWindowSeconds}s`;
     a[`${A}panic-window-percentage`] = String(p.burst.panicWindowPercent);
@@ -37,6 +37,6 @@ export function knativeScaling(ctx: KubeContext, fn: FunctionNode, p: ScalingPol
       if (retention > 0) a[`${A}scale-to-zero-pod-retention-period`] = `${retention}s`;
     }
   }
-  if (p.scaleDownDelaySeconds > 0) a[`${A}scale-down-delay`] = `${p.scaleDownDelaySeconds}s`;
+  if (!hpa && e.scaleDownDelaySeconds > 0) a[`${A}scale-down-delay`] = `${e.scaleDownDelaySeconds}s`;
   return { annotations: a, effective: e };
 }

@@ -96,4 +96,9 @@ export class ProcessDriver implements Driver {
   async cleanup(): Promise<number> {
     return 0; // child processes end with the gateway
   }
+
+  /** Usage comes from /proc (Linux only): without /proc/self/stat (macOS, Windows) it cannot be measured. */
+  usageUnmeasurable(): string | undefined {
+    return existsSync("/proc/self/stat") ? undefined : "process CPU and memory are read from /proc/<pid>/stat and /status, and this machine has no /proc (not Linux)";
+  }
 }

@@ -43,6 +43,11 @@ export interface Driver {
   start(spec: InstanceSpec): Promise<Instance>;
   /** Remove anything a previous run of this app left behind. */
   cleanup(app: string): Promise<number>;
+  /**
+   * Why instances' `usage()` cannot be measured on this machine at all (e.g. no /proc), checked once
+   * before serving; undefined when it can (or when only a running instance can tell).
+   */
+  usageUnmeasurable?(): string | undefined;
 }
 
 /** A driver cannot run a function; the message says what to do. */

@@ -9,6 +9,7 @@ import type { Driver } from "../drivers/types.js";
 import { engineInputs, engineModel } from "../../lib/engines/index.js";
 import type { ColdStartBehaviour, EffectiveScaling, EngineInput, EngineScaler, LoadSample, ScaleDecision } from "../../lib/engines/types.js";
 import type { EngineName } from "../../lib/vocabulary.js";
+import { ZEROSCALE_DEFAULTS } from "../../lib/engines/zeroscale/defaults.js";
 import { GatewayMetrics } from "./observability.js";
 import { UsageMeter } from "./usage.js";
 import { ActivationError, FunctionPool, type PoolEvent, type PoolInstance } from "./pool.js";
@@ -20,6 +21,23 @@ import { startConnectors, type Connector } from "../connectors/index.js";
 import { freePort, json, readBody } from "./http.js";
 
 export { freePort } from "./http.js";
+
+/**
+ * A cold-start override for every function: reject, or buffer with only the fields given replaced;
+ * the others keep each function's effective cold start (from its engine model), or
+ * ZEROSCALE_DEFAULTS.coldStart where that one rejects.
+ */
+export type ColdStartOverride =
+  | { readonly mode: "reject" }
+  | { readonly mode: "buffer"; readonly maxRequests?: number | null; readonly maxWaitSeconds?: number };
+
+/** A function's effective cold start with an override merged over it (only the fields it gives). */
+export function mergeColdStart(effective: ColdStartBehaviour, override: ColdStartOverride | undefined): ColdStartBehaviour {
+  if (!override) return effective;
+  if (override.mode === "reject") return { mode: "reject" };
+  const base = effective.mode === "buffer" ? effective : ZEROSCALE_DEFAULTS.coldStart;
+  return { mode: "buffer", maxRequests: override.maxRequests !== undefined ? override.maxRequests : base.maxRequests, maxWaitSeconds: override.maxWaitSeconds ?? base.maxWaitSeconds };
+}
 
 /** Options of a {@link Gateway}. */
 export interface GatewayOptions {
@@ -39,11 +57,15 @@ export interface GatewayOptions {
   readonly engine?: EngineName;
   /** Options of the engine's model (e.g. Knative's `gracePeriodSeconds`, KEDA's `pollingIntervalSeconds`). */
   readonly engineOptions?: Readonly<Record<string, unknown>>;
-  /** Cold-start behaviour for every function, overriding each policy's `coldStart` (and the engine's default). */
-  readonly coldStart?: ColdStartBehaviour;
-  /** Alias: buffer mode with this many requests held per function (when `coldStart` is not given). */
+  /**
+   * Cold-start behaviour for every HTTP request, merged over each function's effective cold start
+   * (its policy's `coldStart`, or the engine's default): only the fields given are replaced. Event
+   * deliveries (queues, schedules) always wait in ZEROSCALE_DEFAULTS.coldStart's buffer.
+   */
+  readonly coldStart?: ColdStartOverride;
+  /** Alias: buffer mode with this many requests held per function (when `coldStart` is not given); the wait stays each function's. */
   readonly bufferSize?: number;
-  /** Alias: buffer mode with this longest wait, ms (when `coldStart` is not given). */
+  /** Alias: buffer mode with this longest wait, ms (when `coldStart` is not given); the buffer size stays each function's. */
   readonly waitTimeoutMs?: number;
   /** Wall clock for schedule baselines, ms since the epoch (tests shift it). @default Date.now */
   readonly wallClock?: () => number;
@@ -76,6 +98,10 @@ interface Fn {
   /** The queue backlog of the connectors delivering to it. */
   backlog?: () => number;
   last?: ScaleDecision;
+  /** Usage probe of a cpu/memory function: not yet, under way, or done. */
+  probe?: "running" | "done" | undefined;
+  /** Why its cpu/memory metric cannot be measured on this runtime (it is then never scaled on it); undefined while it can. */
+  unmeasurable?: string;
 }
 
 /** What `status()` reports per function. */
@@ -94,6 +120,8 @@ export interface FunctionStatus {
   /** Measured average CPU / memory of the ready instances, percent of the request (cpu/memory policies). */
   readonly cpuPercent: number | null;
   readonly memoryPercent: number | null;
+  /** Why the function cannot be scaled as declared (e.g. "cpu not measurable on this runtime: ..."); null when it can. */
+  readonly error: string | null;
 }
 
 /**
@@ -156,6 +184,14 @@ export class Gateway extends EventEmitter {
       await driver.prepare(input.fn);
       this.addFunction(input);
     }
+    // A cpu/memory policy on a runtime that cannot measure usage would never scale: refuse before serving.
+    const why = driver.usageUnmeasurable?.();
+    if (why) {
+      const blind = [...this.fns.values()].filter((f) => f.usage);
+      if (blind.length > 0) {
+        throw new Error(`${blind.map((f) => `${f.node.id} scales on ${f.effective.metric.type}`).join(", ")}, which the ${driver.kind} runtime cannot measure here: ${why}; scale on concurrency, rps or queueLength, or run with another runtime`);
+      }
+    }
     await this.listen();
     this.admin = await startAdmin(this, this.options.adminPort ?? 0);
     const triggers = this.graph.nodes.filter((n): n is TriggerNode => n.kind === "trigger");
@@ -163,7 +199,7 @@ export class Gateway extends EventEmitter {
     this.scheduler.start(triggers);
     this.connectors = await startConnectors(this.graph.app.name, triggers, this.deliver, this.log, (id) => {
       const f = this.fns.get(id);
-      return f ? f.policy.maxInstances * f.node.concurrency : 1;
+      return f ? f.effective.maxInstances * f.node.concurrency : 1;
     });
     for (const c of this.connectors) {
       const fn = this.fns.get(c.target);
@@ -215,6 +251,7 @@ export class Gateway extends EventEmitter {
       coldStart: f.coldStart,
       cpuPercent: f.usage?.cpuPercent ?? null,
       memoryPercent: f.usage?.memoryPercent ?? null,
+      error: f.unmeasurable ?? null,
     }));
   }
 
@@ -222,9 +259,10 @@ export class Gateway extends EventEmitter {
   readonly deliver: Deliver = async (fnId, trigger, event) => {
     const fn = this.fns.get(fnId);
     if (!fn) return 404;
+    const settle = fn.pool.arrive();
     let sent: { inst: PoolInstance; res: IncomingMessage };
     try {
-      sent = await this.send(fn, { method: "POST", path: "/", headers: event.headers, body: event.body }, {});
+      sent = await this.send(fn, { method: "POST", path: "/", headers: event.headers, body: event.body }, {}, "event", settle);
     } catch (e) {
       const status = e instanceof ActivationError ? e.status : 502;
       this.metrics.deliveries.inc({ trigger, outcome: e instanceof ActivationError ? "no-instance" : "failed" });
@@ -254,13 +292,14 @@ export class Gateway extends EventEmitter {
     return o;
   }
 
-  /** The cold-start behaviour of a function: the option for all, else the aliases, else the engine's effective one. */
+  /** The HTTP cold start of a function: the override (the option, else the aliases) merged over the engine's effective one. */
   private coldStartOf(effective: EffectiveScaling): ColdStartBehaviour {
     const o = this.options;
-    if (o.coldStart) return o.coldStart;
-    if (o.bufferSize === undefined && o.waitTimeoutMs === undefined) return effective.coldStart;
-    const base = effective.coldStart.mode === "buffer" ? effective.coldStart : { maxRequests: 1000, maxWaitSeconds: 30 };
-    return { mode: "buffer", maxRequests: o.bufferSize ?? base.maxRequests, maxWaitSeconds: o.waitTimeoutMs !== undefined ? o.waitTimeoutMs / 1000 : base.maxWaitSeconds };
+    const alias: ColdStartOverride | undefined =
+      o.bufferSize === undefined && o.waitTimeoutMs === undefined
+        ? undefined
+        : { mode: "buffer", ...(o.bufferSize !== undefined ? { maxRequests: o.bufferSize } : {}), ...(o.waitTimeoutMs !== undefined ? { maxWaitSeconds: o.waitTimeoutMs / 1000 } : {}) };
+    return mergeColdStart(effective.coldStart, o.coldStart ?? alias);
   }
 
   private addFunction(input: EngineInput): void {
@@ -271,12 +310,15 @@ export class Gateway extends EventEmitter {
     for (const d of diagnostics) this.log.warn({ fn: node.id, engine: this.engine, code: d.code, prop: d.prop }, `${d.problem}; ${d.fix}`);
     const scaler = model.scaler(input, options, this.now());
     const coldStart = this.coldStartOf(effective);
-    // Reject mode still buffers requests that find every ready instance busy, with the default buffer.
-    const buffer = coldStart.mode === "buffer" ? coldStart : { maxRequests: 1000, maxWaitSeconds: 30 };
+    // Reject mode still buffers requests that find every ready instance busy, with the default buffer;
+    // event deliveries always wait in the default buffer (the HTTP cold start is for HTTP clients).
+    const buffer = coldStart.mode === "buffer" ? coldStart : ZEROSCALE_DEFAULTS.coldStart;
+    const events = ZEROSCALE_DEFAULTS.coldStart;
     const pool = new FunctionPool(node, this.options.driver, {
       app: this.graph.app.name,
       bufferSize: buffer.maxRequests ?? Number.POSITIVE_INFINITY,
       waitTimeoutMs: buffer.maxWaitSeconds * 1000,
+      events: { bufferSize: events.maxRequests ?? Number.POSITIVE_INFINITY, waitTimeoutMs: events.maxWaitSeconds * 1000 },
       rejectWhileCold: coldStart.mode === "reject",
       clock: () => this.now(),
       startTimeoutMs: this.options.startTimeoutMs ?? 60_000,
@@ -287,10 +329,15 @@ export class Gateway extends EventEmitter {
     const metric = effective.metric.type;
     const usage = metric === "cpu" || metric === "memory" ? new UsageMeter(node, (e) => this.log.debug({ fn: node.id, err: e.message }, "usage not measured")) : undefined;
     const fn: Fn = { node, policy, pool, effective, coldStart, scaler, usage, agent: createAgent(node.concurrency) };
+    // A request reached the function at zero: the engine says whether it wakes now (an activator
+    // holds the request) or on its own next decision (a KEDA ScaledObject's poll).
     pool.onActivate = () => {
-      scaler.activated(this.now());
-      pool.scaleTo(Math.max(1, Math.min(policy.maxInstances, pool.active + 1)));
-      this.log.info({ fn: node.id }, "activating from zero");
+      if (scaler.activated(this.now())) {
+        pool.scaleTo(Math.max(1, Math.min(effective.maxInstances, pool.active + 1)));
+        this.log.info({ fn: node.id }, "activating from zero");
+      } else {
+        this.log.debug({ fn: node.id, engine: this.engine }, "at zero: wakes on the engine's next decision");
+      }
     };
     this.fns.set(node.id, fn);
   }
@@ -313,8 +360,40 @@ export class Gateway extends EventEmitter {
       }
       const level = e.state === "failed" || e.reason === "exited unexpectedly" ? "warn" : "info";
       this.log[level]({ fn: e.fn, instance: e.id, state: e.state, coldStartMs: e.coldStartMs, reason: e.reason }, "instance");
+      if (e.state === "ready") this.probeUsage(e.fn, e.id);
     }
     this.emit(e.type === "instance" ? "instance" : "buffer", e);
+  }
+
+  /**
+   * When the first instance of a cpu/memory function is ready, read its usage once: a runtime that
+   * cannot measure it (no /proc, no container stats) would leave the function never scaled, so say so
+   * loudly (error log, /status `error`, every decision's reason) instead.
+   */
+  private probeUsage(fnId: string, instanceId: string): void {
+    const f = this.fns.get(fnId);
+    if (!f?.usage || f.probe !== undefined) return;
+    const inst = f.pool.instances.find((i) => i.id === instanceId);
+    if (!inst) return;
+    f.probe = "running";
+    const metric = f.effective.metric.type;
+    void (async () => {
+      let problem: string | undefined;
+      try {
+        if ((await inst.handle.usage()) === null) problem = `the ${this.options.driver.kind} runtime reports no usage for instance ${inst.id}`;
+      } catch (e) {
+        problem = `reading the usage of instance ${inst.id} failed: ${(e as Error).message}`;
+      }
+      // An instance that stopped meanwhile proves nothing: probe the next one.
+      if (problem !== undefined && inst.state !== "ready") {
+        f.probe = undefined;
+        return;
+      }
+      f.probe = "done";
+      if (problem === undefined) return;
+      f.unmeasurable = `${metric} not measurable on this runtime: ${problem}; ${f.node.id} is never scaled on ${metric} (scale on concurrency, rps or queueLength, or use another runtime)`;
+      this.log.error({ fn: f.node.id, metric, runtime: this.options.driver.kind }, f.unmeasurable);
+    })();
   }
 
   /** Each second: one LoadSample per function to its engine's scaler, and act on its decision. */
@@ -327,7 +406,7 @@ export class Gateway extends EventEmitter {
         now,
         concurrency: f.pool.demand.takeAverage(Date.now()), // time-weighted in-flight + buffered over the last second
         arrivals: f.pool.takeArrivals(),
-        inflight: f.pool.inflight + f.pool.buffered,
+        inflight: f.pool.inflight + f.pool.buffered + f.pool.arriving,
         backlog: f.backlog?.() ?? 0,
         cpuPercent: f.usage?.cpuPercent ?? null,
         memoryPercent: f.usage?.memoryPercent ?? null,
@@ -345,8 +424,9 @@ export class Gateway extends EventEmitter {
       this.metrics.instances.set({ function: f.node.id, state: "draining" }, counts.draining);
       this.metrics.buffered.set({ function: f.node.id }, f.pool.buffered);
       this.metrics.inflight.set({ function: f.node.id }, f.pool.inflight);
-      const decision = f.scaler.observe(sample, counts.ready, f.pool.active);
-      if (!decision) continue;
+      const observed = f.scaler.observe(sample, counts.ready, f.pool.active);
+      if (!observed) continue;
+      const decision = f.unmeasurable ? { ...observed, reason: `${f.unmeasurable} (${observed.reason})` } : observed;
       this.metrics.desired.set({ function: f.node.id }, decision.desired);
       if (decision.desired !== f.pool.active) {
         this.log.info({ fn: f.node.id, from: f.pool.active, to: decision.desired, reason: decision.reason }, "scale");
@@ -391,6 +471,17 @@ export class Gateway extends EventEmitter {
       this.metrics.requestsFor(fnId, code).inc();
       this.metrics.latencyFor(fnId).observe((performance.now() - started) / 1000);
     };
+    // Counted once, now, and in flight while its body arrives (a slow upload keeps the function up).
+    const settle = fn.pool.arrive();
+    try {
+      await this.serve(fn, req, res, url, finish, settle);
+    } finally {
+      settle();
+    }
+  }
+
+  private async serve(fn: Fn, req: IncomingMessage, res: ServerResponse, url: string, finish: (code: number) => void, settle: () => void): Promise<void> {
+    const fnId = fn.node.id;
     const body = await readBody(req, this.options.maxBodyBytes ?? 10 * 2 ** 20);
     if (body === "too-large") {
       finish(413);
@@ -399,11 +490,12 @@ export class Gateway extends EventEmitter {
     if (body === "aborted") return;
     let sent: { inst: PoolInstance; res: IncomingMessage };
     try {
-      sent = await this.send(fn, { method: req.method ?? "GET", path: url, headers: req.headers, body }, {
+      const extra = {
         "x-forwarded-for": req.socket.remoteAddress ?? "127.0.0.1",
         "x-forwarded-host": req.headers.host ?? "",
         "x-forwarded-proto": "http",
-      });
+      };
+      sent = await this.send(fn, { method: req.method ?? "GET", path: url, headers: req.headers, body }, extra, "request", settle);
     } catch (e) {
       if (e instanceof ActivationError) {
         finish(e.status);
@@ -436,11 +528,14 @@ export class Gateway extends EventEmitter {
   /**
    * Acquire an instance and forward; an instance that refuses or resets a connection is evicted; a
    * refused request (it never reached the instance) goes to another one, up to 3 times. The caller
-   * releases the returned instance when the response is done.
+   * releases the returned instance when the response is done. `settle` (from `pool.arrive`) is
+   * called once the first acquire has taken over the request's place in flight.
    */
-  private async send(fn: Fn, request: ForwardRequest, extra: Record<string, string>): Promise<{ inst: PoolInstance; res: IncomingMessage }> {
+  private async send(fn: Fn, request: ForwardRequest, extra: Record<string, string>, kind: "request" | "event", settle: () => void): Promise<{ inst: PoolInstance; res: IncomingMessage }> {
     for (let attempt = 1; ; attempt++) {
-      const inst = await fn.pool.acquire();
+      const acquired = fn.pool.acquire(kind);
+      settle(); // idempotent: only the first attempt's counts
+      const inst = await acquired;
       try {
         return { inst, res: await forward(fn.agent, inst.host, inst.port, request, fn.node.timeoutSeconds * 1000, extra) };
       } catch (e) {

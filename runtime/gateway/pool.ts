@@ -31,6 +31,12 @@ export interface PoolOptions {
   /** Longest a request waits for a free slot, ms. */
   readonly waitTimeoutMs: number;
   /**
+   * The buffer event deliveries (queue messages, schedules) wait in, whatever the HTTP cold start
+   * says: a broker or a cron cannot retry "later" usefully, so they are never refused at once.
+   * @default the HTTP buffer (bufferSize, waitTimeoutMs)
+   */
+  readonly events?: { readonly bufferSize: number; readonly waitTimeoutMs: number };
+  /**
    * Cold start "reject": a request arriving while no instance is ready gets 503 at once (it still
    * wakes the function). Requests that find ready instances all busy are buffered as usual.
    * @default false
@@ -79,6 +85,8 @@ export class FunctionPool {
   lastIdleAt: number | null = null;
   /** Requests that arrived since the last `takeArrivals()`. */
   private arrivals = 0;
+  /** Requests that arrived and have not asked for an instance yet (their body is still arriving). */
+  private receiving = 0;
   private readonly clock: () => number;
 
   constructor(
@@ -123,9 +131,37 @@ export class FunctionPool {
     return this.instances.reduce((n, i) => n + i.inflight, 0);
   }
 
-  /** An instance with a free slot for one request (waits in the buffer if none). Call `release` after. */
-  acquire(): Promise<PoolInstance> {
+  /**
+   * A request (or event) arrived: counted once as an arrival, and in flight (for the concurrency
+   * signal and idleness) from now until the returned `settle` is called, which the caller does once
+   * it has asked for an instance (or given up). A request whose body is still arriving thus keeps the
+   * function from idling to zero under it. Wakes a function at zero at once.
+   */
+  arrive(): () => void {
     this.arrivals++;
+    this.receiving++;
+    this.demand.add(1, Date.now());
+    if (this.active === 0 && !this.closed) this.onActivate();
+    let settled = false;
+    return () => {
+      if (settled) return;
+      settled = true;
+      this.receiving--;
+      this.done();
+    };
+  }
+
+  /** Requests that arrived and have not asked for an instance yet (body still arriving). */
+  get arriving(): number {
+    return this.receiving;
+  }
+
+  /**
+   * An instance with a free slot for one request (waits in the buffer if none). Call `release` after.
+   * `kind: "event"`: a delivery, which waits in the events buffer and is never refused while cold.
+   * Arrivals are counted by `arrive`, not here (a retried request asks again).
+   */
+  acquire(kind: "request" | "event" = "request"): Promise<PoolInstance> {
     const free = this.pick();
     if (free) {
       this.demand.add(1, Date.now());
@@ -133,11 +169,12 @@ export class FunctionPool {
       return Promise.resolve(free);
     }
     if (this.active === 0) this.onActivate();
-    if (this.opts.rejectWhileCold && this.ready === 0) {
+    if (kind === "request" && this.opts.rejectWhileCold && this.ready === 0) {
       return Promise.reject(new ActivationError(503, `${this.fn.id}: no instance is ready yet (cold start mode reject); one is starting, retry shortly`));
     }
-    if (this.waiters.length >= this.opts.bufferSize) {
-      return Promise.reject(new ActivationError(503, `${this.fn.id}: ${this.waiters.length} requests are already waiting for an instance (buffer size ${this.opts.bufferSize})`));
+    const { bufferSize, waitTimeoutMs } = kind === "event" && this.opts.events ? this.opts.events : this.opts;
+    if (this.waiters.length >= bufferSize) {
+      return Promise.reject(new ActivationError(503, `${this.fn.id}: ${this.waiters.length} requests are already waiting for an instance (buffer size ${bufferSize})`));
     }
     this.demand.add(1, Date.now());
     return new Promise<PoolInstance>((resolve, reject) => {
@@ -150,8 +187,8 @@ export class FunctionPool {
           if (at >= 0) this.waiters.splice(at, 1);
           this.done();
           this.opts.onEvent({ type: "buffer", fn: this.fn.id, size: this.waiters.length });
-          reject(new ActivationError(504, `${this.fn.id}: no instance became ready within ${this.opts.waitTimeoutMs} ms`));
-        }, Math.min(this.opts.waitTimeoutMs, 2 ** 31 - 1)),
+          reject(new ActivationError(504, `${this.fn.id}: no instance became ready within ${waitTimeoutMs} ms`));
+        }, Math.min(waitTimeoutMs, 2 ** 31 - 1)),
       };
       this.waiters.push(waiter);
       this.opts.onEvent({ type: "buffer", fn: this.fn.id, size: this.waiters.length });

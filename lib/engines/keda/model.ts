@@ -92,8 +92,7 @@ export const kedaEngine: EngineModel<KedaEngineOptions> = {
     if (via === "http") {
       // HTTPScaledObject sets no HPA behavior: scale-down keeps the HPA's default stabilization.
       scaleDownDelay = KEDA_DEFAULTS.hpaScaleDownStabilizationSeconds;
-      // Said when a delay was declared; the undeclared default (0 s) shows as 300 s in the synth summary.
-      if (p.scaleDownDelaySeconds > 0 && p.scaleDownDelaySeconds !== scaleDownDelay) d.warn("ZS-KEDA-HTTP-DOWN-DELAY", p.id, "scaleDownDelay", `${p.scaleDownDelaySeconds}s`, `becomes ${scaleDownDelay}s on KEDA's HTTP add-on: HTTPScaledObject sets no HPA behavior, so scale-down keeps the HPA's default stabilization window`, "nothing to do, or scale this function with knative() or docker() to honour it");
+      if (p.scaleDownDelaySeconds !== scaleDownDelay) d.warn("ZS-KEDA-HTTP-DOWN-DELAY", p.id, "scaleDownDelay", `${p.scaleDownDelaySeconds}s`, `becomes ${scaleDownDelay}s on KEDA's HTTP add-on: HTTPScaledObject sets no HPA behavior, so scale-down keeps the HPA's default stabilization window`, "nothing to do, or scale this function with knative() or docker() to honour it");
     }
     const tuned = p.burst.panicWindowPercent !== 10 || p.burst.panicThresholdPercent !== 200;
     if (tuned) d.warn("ZS-KEDA-BURST", p.id, "burst", p.burst, "has no effect on KEDA: the HPA has no panic mode", "remove burst, or deploy with knative() or docker()");
@@ -115,7 +114,7 @@ export const kedaEngine: EngineModel<KedaEngineOptions> = {
     return { effective, diagnostics: d.list("error").concat(d.list("warning")) };
   },
   scaler(input, options, _now) {
-    return new KedaScaler(kedaEngine.effective(input, options).effective, options);
+    return new KedaScaler(kedaEngine.effective(input, options).effective, options, kedaAutoscaler(input) === "http");
   },
 };
 

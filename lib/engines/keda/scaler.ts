@@ -31,6 +31,8 @@ export class KedaScaler implements EngineScaler {
   constructor(
     readonly effective: EffectiveScaling,
     settings: KedaScalerSettings = {},
+    /** Through the HTTP add-on: its interceptor holds the first request and activates at once (a push scaler); a ScaledObject waits for its next poll. */
+    private readonly pushActivation = false,
   ) {
     this.polling = settings.pollingIntervalSeconds ?? KEDA_DEFAULTS.pollingIntervalSeconds;
     this.sync = settings.hpaSyncPeriodSeconds ?? KEDA_DEFAULTS.hpaSyncPeriodSeconds;
@@ -42,8 +44,13 @@ export class KedaScaler implements EngineScaler {
     return this.effective.initialInstances;
   }
 
-  activated(): void {
-    // KEDA has no activator: a function at zero wakes on the next poll.
+  activated(now: number): boolean {
+    // The HTTP add-on's interceptor holds the request and its push scaler reports activity at once;
+    // a ScaledObject (queue, cpu) has no activator: it wakes on the next poll.
+    if (!this.pushActivation) return false;
+    if (this.replicas === 0) this.replicas = Math.max(this.effective.minInstances, 1);
+    this.lastActive = Math.max(this.lastActive, Math.floor(now));
+    return true;
   }
 
   /** The metric KEDA's scaler reports for this second. */
@@ -65,9 +72,9 @@ export class KedaScaler implements EngineScaler {
 
   observe(sample: LoadSample, ready: number): ScaleDecision | null {
     const e = this.effective;
-    // KEDA's polls and HPA syncs fall on whole seconds of the scaler's clock.
-    const t = Math.round(sample.now);
-    this.t = t;
+    // One sample a second: polls and HPA syncs fall on every pollingInterval-th / syncPeriod-th sample
+    // (a counter, so timer drift in the gateway never skips one).
+    const t = ++this.t;
     const metric = this.metric(sample, ready);
     const active = metric > 0;
     const before = this.replicas;

@@ -14,6 +14,8 @@ export const KNATIVE_DEFAULTS = {
   initialScale: 1,
   /** target-burst-capacity: the activator stays in the path while spare capacity is below this. */
   targetBurstCapacity: 211,
+  /** The Kubernetes HPA's default scale-down stabilization, which the HPA class keeps. */
+  hpaScaleDownStabilizationSeconds: 300,
   /** The HPA class never goes below one pod. */
   hpaMinScale: 1,
 } as const;

@@ -79,6 +79,12 @@ export const knativeEngine: EngineModel<KnativeEngineOptions> = {
       }
     }
     const coldStart = coldStartOnKnative(input, activatorColdStart(fn.timeoutSeconds), d);
+    let scaleDownDelay = base.scaleDownDelaySeconds;
+    if (hpa && scaleDownDelay !== KNATIVE_DEFAULTS.hpaScaleDownStabilizationSeconds) {
+      // The HPA class turns only `window` into the HPA's behavior; scale-down-delay is a KPA setting.
+      scaleDownDelay = KNATIVE_DEFAULTS.hpaScaleDownStabilizationSeconds;
+      d.warn("ZS-KNATIVE-HPA-DOWN-DELAY", p.id, "scaleDownDelay", `${p.scaleDownDelaySeconds}s`, `becomes ${scaleDownDelay}s with metric ${p.metric.type}: Knative's HPA class ignores scale-down-delay, so scale-down keeps the Kubernetes HPA's default stabilization window`, "scale on concurrency or rps to choose the delay");
+    }
     const effective: EffectiveScaling = {
       ...base,
       minInstances: min,
@@ -87,6 +93,7 @@ export const knativeEngine: EngineModel<KnativeEngineOptions> = {
       panicWindowSeconds: hpa ? null : base.panicWindowSeconds,
       panicThreshold: hpa ? null : base.panicThreshold,
       timeToZeroSeconds: timeToZero,
+      scaleDownDelaySeconds: scaleDownDelay,
       baselines: [],
       coldStart,
     };

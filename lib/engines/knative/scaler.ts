@@ -63,9 +63,10 @@ export class KnativeScaler implements EngineScaler {
     return this.effective.initialInstances;
   }
 
-  activated(now: number): void {
-    this.activeSince ??= now;
+  activated(now: number): boolean {
+    this.activeSince ??= now; // the activator holds the request and wakes the revision
     this.inactiveSince = null;
+    return true;
   }
 
   observe(sample: LoadSample, ready: number, current: number): ScaleDecision | null {

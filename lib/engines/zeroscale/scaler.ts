@@ -33,7 +33,7 @@ const EPSILON = 1e-6;
 export class ZeroscaleScaler implements EngineScaler {
   readonly initialInstances: number;
   private readonly spec: DeciderSpec;
-  private readonly window: MetricWindow;
+  private window: MetricWindow;
   private readonly panicWindow: number;
   private state: DeciderState;
   private bucket = 0;
@@ -43,6 +43,8 @@ export class ZeroscaleScaler implements EngineScaler {
   private initialized: boolean;
   /** Proposals of the last scaleDownDelaySeconds: [time, proposal], times ascending, proposals strictly descending. */
   private delay: [number, number][] = [];
+  /** The last sample with a queue backlog: a consumer's idleness counts from when its backlog emptied. */
+  private lastBusyAt = Number.NEGATIVE_INFINITY;
   /** Last measured resource level (sum over instances), reused while a measurement is missing. */
   private lastResource = 0;
 
@@ -71,8 +73,9 @@ export class ZeroscaleScaler implements EngineScaler {
     this.activeSince = now;
   }
 
-  activated(now: number): void {
-    this.activeSince = now;
+  activated(now: number): boolean {
+    this.activeSince = now; // the gateway's activator holds the request and wakes the function
+    return true;
   }
 
   observe(sample: LoadSample, ready: number, current: number): ScaleDecision | null {
@@ -107,13 +110,15 @@ export class ZeroscaleScaler implements EngineScaler {
     // Idle to zero: only with no minimum and no baseline in force.
     // Busy: requests in flight or buffered now, a backlog, or arrivals during the last second (short requests may all have ended by the sample).
     const busy = sample.inflight > 0 || sample.backlog > 0 || sample.arrivals > 0;
+    if (sample.backlog > 0) this.lastBusyAt = now; // requests have their own end times (lastRequestEndedAt)
     if (floor === 0) {
       if (!busy && current === 0) return decision(0, "idle at zero");
       if (!busy && e.timeToZeroSeconds !== null) {
-        const since = Math.max(sample.lastRequestEndedAt ?? Number.NEGATIVE_INFINITY, this.activeSince);
+        // A queue consumer has no request ends: its backlog emptying (the last busy sample) counts.
+        const since = Math.max(sample.lastRequestEndedAt ?? Number.NEGATIVE_INFINITY, this.activeSince, this.lastBusyAt);
         const idle = now - since;
         if (idle + EPSILON >= e.timeToZeroSeconds) {
-          this.delay = [];
+          this.reset(now);
           return decision(0, `idle ${fmt(Math.floor(idle + EPSILON))}s of ${fmt(e.timeToZeroSeconds)}s: to zero`);
         }
         const desired = Math.min(e.maxInstances, Math.max(1, held));
@@ -133,6 +138,14 @@ export class ZeroscaleScaler implements EngineScaler {
       return decision(desired, `${reason}; min ${e.minInstances}`);
     }
     return decision(desired, desired < held ? `${reason}; capped at max ${e.maxInstances}` : reason);
+  }
+
+  /** At zero nothing of the last busy period may carry over to the next wake-up: panic state, windows, held proposals. */
+  private reset(now: number): void {
+    this.delay = [];
+    this.state = initialDeciderState(0, now);
+    this.window = new MetricWindow(Math.max(1, this.effective.stableWindowSeconds, this.panicWindow));
+    this.lastResource = 0;
   }
 
   /** The metric's value for this sample, summed over instances. */
