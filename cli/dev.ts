@@ -6,7 +6,7 @@ import { synth } from "../lib/synth.js";
 import { DockerDriver } from "../runtime/drivers/docker.js";
 import { ProcessDriver } from "../runtime/drivers/process.js";
 import type { Driver } from "../runtime/drivers/types.js";
-import { type ColdStartOverride, type FunctionStatus, Gateway } from "../runtime/gateway/gateway.js";
+import { type ColdStartOverride, type FunctionStatus, Gateway, type GatewayOptions } from "../runtime/gateway/gateway.js";
 import type { ScaleDecision } from "../lib/engines/types.js";
 import type { EngineName } from "../lib/vocabulary.js";
 import { CliError, loadApp } from "./load.js";
@@ -26,6 +26,27 @@ export interface DevOptions {
   readonly coldStartBuffer?: number;
   readonly coldStartWait?: number;
   readonly coldStartReject?: boolean;
+  /** Edge limits (parsed: ms, connections, bytes); each unset keeps the gateway's default. */
+  readonly headersTimeout?: number;
+  readonly requestTimeout?: number;
+  readonly keepAliveTimeout?: number;
+  readonly maxConnections?: number;
+  readonly maxBody?: number;
+  readonly maxBufferedBytes?: number;
+  readonly allowedHost?: readonly string[];
+}
+
+/** The Gateway edge options the flags ask for (only those given). */
+export function edgeFromFlags(opts: DevOptions): Partial<GatewayOptions> {
+  return {
+    ...(opts.headersTimeout !== undefined ? { headersTimeoutMs: opts.headersTimeout } : {}),
+    ...(opts.requestTimeout !== undefined ? { requestTimeoutMs: opts.requestTimeout } : {}),
+    ...(opts.keepAliveTimeout !== undefined ? { keepAliveTimeoutMs: opts.keepAliveTimeout } : {}),
+    ...(opts.maxConnections !== undefined ? { maxConnections: opts.maxConnections } : {}),
+    ...(opts.maxBody !== undefined ? { maxBodyBytes: opts.maxBody } : {}),
+    ...(opts.maxBufferedBytes !== undefined ? { maxBufferedBytes: opts.maxBufferedBytes } : {}),
+    ...(opts.allowedHost !== undefined ? { allowedHosts: opts.allowedHost } : {}),
+  };
 }
 
 /**
@@ -65,6 +86,7 @@ export async function dev(program: string, opts: DevOptions): Promise<void> {
     engine,
     scaleToZeroGracePeriodSeconds: Number(opts.grace),
     ...(coldStart ? { coldStart } : {}),
+    ...edgeFromFlags(opts),
     secrets,
     logger,
   });
@@ -135,7 +157,7 @@ class LiveView {
     }
     const rows = status.map((f) => {
       const i = f.instances;
-      return `  ${f.id.padEnd(28)} ${String(i.ready).padStart(5)} ${String(i.starting).padStart(8)} ${String(i.draining).padStart(8)} ${String(f.inflight).padStart(9)} ${String(f.buffered).padStart(8)}  ${f.last ? `${f.last.desired}: ${f.last.reason}` : "-"}`;
+      return `  ${f.id.padEnd(28)} ${String(i.ready).padStart(5)} ${String(i.starting).padStart(8)} ${String(i.draining).padStart(8)} ${String(f.inflight).padStart(9)} ${String(f.buffered).padStart(8)}  ${f.state === "crash-looping" ? (f.error ?? "crash-looping") : f.last ? `${f.last.desired}: ${f.last.reason}` : "-"}`;
     });
     const out = [
       ...this.header,

@@ -56,6 +56,35 @@ function parseGrace(value: string): number {
   return Number(value);
 }
 
+function parseEdgeDuration(value: string): number {
+  const ms = parseDurationMillis(value);
+  if (ms === undefined || ms <= 0 || !Number.isSafeInteger(ms)) throw new InvalidArgumentError('Expected a duration above 0 such as "10s", "500ms" or "1m".');
+  return ms;
+}
+
+function parseConnections(value: string): number {
+  if (!/^\d+$/.test(value) || Number(value) < 1 || !Number.isSafeInteger(Number(value))) throw new InvalidArgumentError("Expected a whole number of connections >= 1, e.g. 10000.");
+  return Number(value);
+}
+
+const SIZE_UNITS: Readonly<Record<string, number>> = { "": 1, b: 1, kb: 1e3, kib: 2 ** 10, mb: 1e6, mib: 2 ** 20, gb: 1e9, gib: 2 ** 30 };
+
+/** A size in bytes: a whole number, or a number with B, KB, KiB, MB, MiB, GB or GiB ("10MiB", "1.5MB"). */
+export function parseBytes(value: string): number {
+  const m = /^(\d+(?:\.\d+)?)\s*([a-z]*)$/i.exec(value.trim());
+  const unit = SIZE_UNITS[(m?.[2] ?? "").toLowerCase()];
+  const bytes = m && unit !== undefined ? Math.floor(Number(m[1]) * unit) : NaN;
+  if (!Number.isSafeInteger(bytes) || bytes < 1) throw new InvalidArgumentError('Expected a size of at least 1 byte such as "10MiB", "512KiB" or "1048576" (units: B, KB, KiB, MB, MiB, GB, GiB).');
+  return bytes;
+}
+
+function collectHost(value: string, previous: string[] | undefined): string[] {
+  if (!/^(\[[0-9a-f:.]+\]|[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*\.?)(:\d{1,5})?$/i.test(value)) {
+    throw new InvalidArgumentError('Expected a host name, optionally with a port, such as "localhost", "app.test:3000" or "[::1]:3000".');
+  }
+  return [...(previous ?? []), value];
+}
+
 /** Build the `zeroscale` command. */
 export function createCli(): Command {
   const cli = new Command("zeroscale")
@@ -147,8 +176,17 @@ export function createCli(): Command {
     .option("--cold-start-buffer <n>", "HTTP requests held per function while an instance starts (replaces only the buffer size of every function's cold start; its wait stays)", parseBufferSize)
     .option("--cold-start-wait <duration>", 'longest an HTTP request is held while an instance starts, e.g. "30s" (replaces only the wait of every function\'s cold start; its buffer size stays)', parseWait)
     .option("--cold-start-reject", "answer HTTP requests 503 (Retry-After) at once while no instance is ready, still waking the function (overrides every function's cold start; queue and schedule deliveries still wait)")
+    .option("--headers-timeout <duration>", 'longest a client may take to send its request headers, then 408 and close (default "10s")', parseEdgeDuration)
+    .option("--request-timeout <duration>", 'longest a client may take to send its whole request, body included, then 408 (default "30s"; not the function\'s run time)', parseEdgeDuration)
+    .option("--keep-alive-timeout <duration>", 'how long an idle client connection stays open (default "5s"; below the runner\'s 75s)', parseEdgeDuration)
+    .option("--max-connections <n>", "open client connections at most; one more gets 503 and is closed (default 10000)", parseConnections)
+    .option("--max-body <size>", 'largest request body, then 413 (default "10MiB")', parseBytes)
+    .option("--max-buffered-bytes <size>", 'request bodies held in memory at once across all requests, then 503 with Retry-After (default "256MiB")', parseBytes)
+    .option("--allowed-host <host...>", "answer only these Host names on the route port (name, or name:port), 403 otherwise; routes' own hosts are always allowed (default: any host)", collectHost)
     .option("--log-level <level>", "pino log level", "info")
     .action(async (program: string, opts: DevOptions) => {
+      const edgeProblem = edgeFlagsProblem(opts);
+      if (edgeProblem) throw new CliError(edgeProblem, 1);
       if (opts.coldStartReject && (opts.coldStartBuffer !== undefined || opts.coldStartWait !== undefined)) {
         throw new CliError("--cold-start-reject cannot be combined with --cold-start-buffer or --cold-start-wait (reject mode holds no request)", 1);
       }
@@ -157,6 +195,18 @@ export function createCli(): Command {
     });
 
   return cli;
+}
+
+/** What is wrong with a combination of the edge-limit flags (each value is already valid alone), or undefined. */
+export function edgeFlagsProblem(opts: Pick<DevOptions, "headersTimeout" | "requestTimeout" | "keepAliveTimeout" | "maxBody" | "maxBufferedBytes">): string | undefined {
+  const headers = opts.headersTimeout ?? 10_000;
+  const request = opts.requestTimeout ?? 30_000;
+  if (headers > request) return `--headers-timeout (${headers} ms) cannot be above --request-timeout (${request} ms): the headers are part of the request`;
+  if ((opts.keepAliveTimeout ?? 5_000) >= 75_000) return `--keep-alive-timeout (${opts.keepAliveTimeout} ms) must be below the runner's keep-alive of 75s, so the gateway's upstream sockets are never the ones closed under a request`;
+  const body = opts.maxBody ?? 10 * 2 ** 20;
+  const total = opts.maxBufferedBytes ?? 256 * 2 ** 20;
+  if (body > total) return `--max-body (${body} bytes) cannot be above --max-buffered-bytes (${total} bytes): one body must fit in the budget`;
+  return undefined;
 }
 
 /** Run the CLI on `argv`; returns the exit code. */

@@ -1,10 +1,17 @@
-# The zeroscale gateway image: the gateway (bundled into one file by `npm run build`) and the runner
-# that serves `code` functions. Built by the Docker backend's Pulumi program, context: the zeroscale
-# package. BASE_IMAGE is any image with node 20 on PATH (default node:20-bookworm-slim); without a
-# registry, build zeroscale/node:20 locally first (scripts/make-node-image.sh) and pass it.
+# The zeroscale gateway image, two programs with different entrypoints (bundled into one file each
+# by `npm run build`), plus the runner that serves `code` functions:
+#   /zeroscale/gateway.cjs     the data plane (default entrypoint): faces traffic; run it as 65532,
+#                              read-only, with no Docker socket
+#   /zeroscale/controller.cjs  the controller: the only one given the Docker socket; serves the
+#                              gateway start/stop/state of the app's pre-created containers over a
+#                              Unix socket in a shared volume (runtime/controller/protocol.ts)
+# Built by the Docker backend's Pulumi program, context: the zeroscale package. BASE_IMAGE is any
+# image with node 20 on PATH (default node:20-bookworm-slim); without a registry, build
+# zeroscale/node:20 locally first (scripts/make-node-image.sh) and pass it.
 ARG BASE_IMAGE=node:20-bookworm-slim
 FROM ${BASE_IMAGE}
 COPY dist/gateway/gateway.cjs /zeroscale/gateway.cjs
+COPY dist/gateway/controller.cjs /zeroscale/controller.cjs
 COPY dist/runtime/runner/serve.js /zeroscale/runner/serve.mjs
 # /app/code holds a code function's files in images built FROM this one; .js there is read as ESM.
 COPY docker/app-package.json /app/package.json

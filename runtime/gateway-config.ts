@@ -2,8 +2,28 @@ import type { DeploymentGraph } from "../lib/index.js";
 import type { ColdStartBehaviour } from "../lib/engines/types.js";
 import type { EngineName } from "../lib/vocabulary.js";
 
+/** The gateway's edge limits (the Gateway options of the same names; docs/local-runtime.md "Edge limits and guarantees"); each absent keeps the gateway's default. */
+export interface EdgeSettings {
+  /** Longest a client may take to send its request headers, ms (408). @default 10000 */
+  readonly headersTimeoutMs?: number;
+  /** Longest a client may take to send its whole request, ms (408); not the function's run time. @default 30000 */
+  readonly requestTimeoutMs?: number;
+  /** How long an idle client keep-alive connection stays open, ms (below the runner's 75 s). @default 5000 */
+  readonly keepAliveTimeoutMs?: number;
+  /** Open client connections at most; one more gets 503 and is closed. @default 10000 */
+  readonly maxConnections?: number;
+  /** Largest request body, bytes (413). @default 10 MiB */
+  readonly maxBodyBytes?: number;
+  /** Request bodies held in memory at once across all requests, bytes (503 + Retry-After). @default 256 MiB */
+  readonly maxBufferedBytes?: number;
+  /** Largest request header block, bytes (431). @default 16 KiB */
+  readonly maxHeaderBytes?: number;
+  /** Host values the route port answers (`name` or `name:port`), 403 otherwise; routes' own hosts are always allowed. @default any host */
+  readonly allowedHosts?: readonly string[];
+}
+
 /** The gateway container's settings (the Docker backend plans them; gateway-main reads them). */
-export interface GatewaySettings {
+export interface GatewaySettings extends EdgeSettings {
   readonly port: number;
   readonly host: string;
   readonly adminPort: number;
@@ -14,6 +34,16 @@ export interface GatewaySettings {
   readonly coldStart?: ColdStartBehaviour;
   /** The scaling semantics the gateway runs. @default "zeroscale" (every knob as declared) */
   readonly engine?: EngineName;
+}
+
+/** The edge-limit settings' names, as in GatewayOptions. */
+export const EDGE_SETTINGS = ["headersTimeoutMs", "requestTimeoutMs", "keepAliveTimeoutMs", "maxConnections", "maxBodyBytes", "maxBufferedBytes", "maxHeaderBytes", "allowedHosts"] as const;
+
+/** The edge settings present in `settings` (for the Gateway's options: absent ones keep its defaults). */
+export function edgeSettings(settings: Partial<GatewaySettings>): Pick<GatewaySettings, (typeof EDGE_SETTINGS)[number]> {
+  const out: Record<string, unknown> = {};
+  for (const k of EDGE_SETTINGS) if (settings[k] !== undefined) out[k] = settings[k];
+  return out as Pick<GatewaySettings, (typeof EDGE_SETTINGS)[number]>;
 }
 
 /** The gateway container's configuration file: the deployment graph and the settings, never secrets. */

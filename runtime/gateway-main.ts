@@ -2,12 +2,16 @@
  * The gateway as a program (the Docker backend's gateway container runs this):
  *   node dist/runtime/gateway-main.js --config /etc/zeroscale/gateway.json
  * The config holds the deployment graph and the gateway settings; secrets are never in it.
+ * This is the data plane: it faces traffic, runs as a non-root user on a read-only root and has no
+ * Docker access; it asks the controller (runtime/controller-main.ts) over a Unix socket to start and
+ * stop the app's pre-created containers.
  */
 import { readFileSync } from "node:fs";
 import { pino } from "pino";
 import { graphSchemaErrors } from "../lib/index.js";
-import type { GatewayConfig } from "./gateway-config.js";
-import { PrecreatedContainersDriver } from "./drivers/precreated.js";
+import { edgeSettings, type GatewayConfig } from "./gateway-config.js";
+import { ControllerDriver } from "./controller/driver.js";
+import { ENV_SOCKET, ENV_TOKEN, ENV_TOKEN_FILE } from "./controller/protocol.js";
 import { Gateway } from "./gateway/gateway.js";
 
 
@@ -20,13 +24,19 @@ async function main(): Promise<void> {
   if (problems.length) throw new Error(`the gateway config's graph is invalid:\n${problems.join("\n")}`);
   const logger = pino({ level: process.env["LOG_LEVEL"] ?? "info" });
   const gateway = new Gateway(config.graph, {
-    driver: new PrecreatedContainersDriver(config.graph.app.name, { networkMode: config.networkMode }),
+    // No Docker access here: the controller (runtime/controller-main.ts) starts and stops containers.
+    driver: new ControllerDriver({
+      ...(process.env[ENV_SOCKET] ? { socketPath: process.env[ENV_SOCKET] } : {}),
+      ...(process.env[ENV_TOKEN] ? { token: process.env[ENV_TOKEN] } : {}),
+      ...(process.env[ENV_TOKEN_FILE] ? { tokenFile: process.env[ENV_TOKEN_FILE] } : {}),
+    }),
     port: config.port,
     host: config.host,
     adminPort: config.adminPort,
     ...(config.scaleToZeroGracePeriodSeconds !== undefined ? { scaleToZeroGracePeriodSeconds: config.scaleToZeroGracePeriodSeconds } : {}),
     ...(config.engine ? { engine: config.engine } : {}),
     ...(config.coldStart ? { coldStart: config.coldStart } : {}),
+    ...edgeSettings(config), // edge limits (docker({ headersTimeoutMs, ... })); absent ones keep the defaults
     logger,
   });
   await gateway.start();

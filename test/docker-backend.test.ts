@@ -20,6 +20,7 @@ describe("docker backend: compile", () => {
       env: { PORT: "8080", ZEROSCALE_HOST: "0.0.0.0" },
       labels: { "zeroscale.dev/app": "ref", "zeroscale.dev/function": "ref/api", "zeroscale.dev/port": "8080", "zeroscale.dev/index": "0" },
       memoryMb: 256,
+      pidsLimit: 512,
       cpus: 0.25,
       user: "65532",
       readOnly: true,
@@ -53,6 +54,19 @@ describe("docker backend: compile", () => {
     expect(docker().artifacts(code).map((f) => f.path)).toContain(`dockerfiles/${code.images[0]?.name.split("/")[1]?.split(":")[0]}.Dockerfile`);
   });
 
+  it("least privilege: the gateway is non-root and read-only with no socket; the controller holds it; function containers get a pids limit", () => {
+    expect(plan.gateway).toMatchObject({ user: "65532:65532", readOnly: true });
+    expect(JSON.stringify(plan.gateway)).not.toContain("sock");
+    expect(plan.controller).toEqual({ name: "ref-controller", image: "zeroscale/gateway:latest", socketPath: "/var/run/docker.sock", volume: "ref-zeroscale-control", mountPath: "/run/zeroscale", networkMode: "none", command: ["--app", "ref", "--network-mode", "bridge"] });
+    expect(plan.network.mode).toBe("bridge");
+    expect(plan.containers.every((c) => c.pidsLimit === 512 && c.labels["zeroscale.dev/pids-limit"] === "512")).toBe(true);
+    const tight = docker({ pidsLimit: 64, socketPath: "/run/user/1000/docker.sock" }).compile(graph);
+    expect(tight.containers[0]?.pidsLimit).toBe(64);
+    expect(tight.controller.socketPath).toBe("/run/user/1000/docker.sock");
+    expect(() => docker({ pidsLimit: 0 })).toThrow("docker({ pidsLimit: 0 }): pidsLimit must be a whole number >= 1");
+    expect(docker({ networkMode: "host" }).compile(graph).controller.networkMode).toBe("host");
+  });
+
   it("host mode: everything on 127.0.0.1, one port per container", () => {
     const host = docker({ networkMode: "host", port: 18080, functionPortBase: 21000 }).compile(graph);
     expect(host.network.mode).toBe("host");
@@ -67,10 +81,12 @@ describe("docker backend: compile", () => {
     const json = JSON.parse(JSON.stringify(plan));
     expect(validatePlan(json), JSON.stringify(validatePlan.errors)).toBe(true);
     json.containers[0].port = "8080";
-    delete json.gateway.socketPath;
+    delete json.controller.socketPath;
+    json.gateway.socketPath = "/var/run/docker.sock"; // the gateway has no socket, by construction
+    json.gateway.user = "0";
     expect(validatePlan(json)).toBe(false);
     expect(validatePlan.errors?.map((e) => `${e.instancePath} ${e.message}`)).toEqual(
-      expect.arrayContaining(["/containers/0/port must be integer", "/gateway must have required property 'socketPath'"]),
+      expect.arrayContaining(["/containers/0/port must be integer", "/controller must have required property 'socketPath'", "/gateway must NOT have additional properties", '/gateway/user must match pattern "^[1-9][0-9]*(:[1-9][0-9]*)?$"']),
     );
   });
 });

@@ -1,8 +1,10 @@
 // The Docker backend's gateway image, for real: built from this repo (FROM the locally imported node
-// image; no registry), run with a synthesized config, driving a request to a function container it
-// starts from zero. Containers are created from the plan exactly as the Pulumi program creates them.
+// image; no registry), run as the two containers the Pulumi program runs (the controller, the only
+// one with the Docker socket; the gateway, user 65532, read-only, no socket), with a synthesized
+// config, driving a request to a function container it starts from zero. Containers are created from
+// the plan as the Pulumi program creates them.
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type Docker from "dockerode";
@@ -32,11 +34,21 @@ async function createPlanned(plan: DockerPlan): Promise<void> {
         Env: Object.entries(c.env).map(([k, v]) => `${k}=${v}`),
         Labels: { ...c.labels },
         ...(c.user ? { User: c.user } : {}),
+        // No PidsLimit here (Pulumi cannot set it): the controller applies the pids-limit label.
         HostConfig: { NetworkMode: "host", Memory: c.memoryMb * 2 ** 20, ReadonlyRootfs: c.readOnly, Tmpfs: { "/tmp": "rw,size=64m" }, CapDrop: ["ALL"], SecurityOpt: ["no-new-privileges"], Init: true },
       }),
     );
   }
 }
+
+/** Run `node -e script` inside a container as its own user (docker exec); its stdout. */
+function execNode(container: string, script: string): string {
+  const r = spawnSync("docker", ["exec", container, "node", "-e", script], { encoding: "utf8", timeout: 30_000 });
+  if (r.status !== 0) throw new Error(`docker exec failed:\n${r.stderr}`);
+  return r.stdout.trim();
+}
+
+const running = async () => (await containersOf("gwimage")).filter((c) => c.State === "running" && c.Labels["zeroscale.dev/function"] === "gwimage/hello");
 
 afterAll(async () => {
   for (const c of made) await c.remove({ force: true }).catch(() => undefined);
@@ -64,38 +76,82 @@ describe.skipIf(!hasDocker)("docker backend: the gateway image", () => {
 
     const configFile = join(dir, "gateway.json");
     writeFileSync(configFile, JSON.stringify({ graph: plan.graph, ...plan.gateway.config }));
+    // The volume the two containers share (the Pulumi program makes a named volume).
+    const control = mkdtempSync(join(tmpdir(), "zs-control-"));
+    chmodSync(control, 0o755);
+    const hardened = { ReadonlyRootfs: true, CapDrop: ["ALL"], SecurityOpt: ["no-new-privileges"], Init: true };
+    const controller = await docker.createContainer({
+      name: `${plan.controller.name}-${Date.now()}`,
+      Image: GATEWAY_IMAGE,
+      Entrypoint: ["node", "/zeroscale/controller.cjs"],
+      Cmd: [...plan.controller.command],
+      Labels: { "zeroscale.dev/app": "gwimage", "zeroscale.dev/component": "controller" },
+      HostConfig: { NetworkMode: plan.controller.networkMode, Binds: [`${plan.controller.socketPath}:/var/run/docker.sock`, `${control}:${plan.controller.mountPath}`], ...hardened },
+    });
+    made.push(controller);
+    await controller.start();
     const gateway = await docker.createContainer({
       name: `${plan.gateway.name}-${Date.now()}`,
       Image: GATEWAY_IMAGE,
+      User: plan.gateway.user,
       Labels: { "zeroscale.dev/app": "gwimage", "zeroscale.dev/component": "gateway" },
-      HostConfig: {
-        NetworkMode: "host",
-        Binds: [`${plan.gateway.socketPath}:/var/run/docker.sock:ro`, `${configFile}:/etc/zeroscale/gateway.json:ro`],
-        ReadonlyRootfs: true,
-        CapDrop: ["ALL"],
-        SecurityOpt: ["no-new-privileges"],
-        Init: true,
-      },
+      HostConfig: { NetworkMode: "host", Binds: [`${control}:${plan.controller.mountPath}:ro`, `${configFile}:/etc/zeroscale/gateway.json:ro`], Tmpfs: { "/tmp": "rw,size=16m" }, ...hardened },
     });
     made.push(gateway);
     await gateway.start();
-    const up = await waitFor(async () => {
-      try {
-        return (await fetch(`http://127.0.0.1:${admin}/healthz`)).status === 200;
-      } catch {
-        return false;
-      }
-    }, 20_000);
-    if (!up) throw new Error(`the gateway did not come up:\n${(await gateway.logs({ stdout: true, stderr: true })).toString()}`);
+    const healthy = () =>
+      waitFor(async () => {
+        try {
+          return (await fetch(`http://127.0.0.1:${admin}/healthz`)).status === 200;
+        } catch {
+          return false;
+        }
+      }, 20_000);
+    const logs = async () => `gateway:\n${(await gateway.logs({ stdout: true, stderr: true })).toString()}\ncontroller:\n${(await controller.logs({ stdout: true, stderr: true })).toString()}`;
+    if (!(await healthy())) throw new Error(`the gateway did not come up:\n${await logs()}`);
 
     const res = await fetch(`http://127.0.0.1:${port}/hello?name=docker`);
-    expect(res.status).toBe(200);
+    expect(res.status, await logs()).toBe(200);
     expect(await res.json()).toEqual({ message: "hi, docker" });
-    const running = (await containersOf("gwimage")).filter((c) => c.State === "running" && c.Labels["zeroscale.dev/function"] === "gwimage/hello");
-    expect(running).toHaveLength(1);
+    const [instance] = await running();
+    expect(await running()).toHaveLength(1);
+    expect((await docker.getContainer(instance!.Id).inspect()).HostConfig.PidsLimit).toBe(512); // the controller applied the label
 
+    // Least privilege, from inside the data plane: not root, no Docker socket, and the controller
+    // refuses anything but this app's function containers (its own container, here) and other verbs.
+    const inspect = await gateway.inspect();
+    expect(inspect.Config.User).toBe("65532:65532");
+    expect(inspect.Mounts.map((m) => m.Destination).sort()).toEqual(["/etc/zeroscale/gateway.json", "/run/zeroscale"]);
+    expect((await controller.inspect()).Mounts.map((m) => m.Destination).sort()).toEqual(["/run/zeroscale", "/var/run/docker.sock"]);
+    const probe = `
+      const http = require("node:http"), fs = require("node:fs");
+      const token = fs.readFileSync("/run/zeroscale/token", "utf8").trim();
+      const call = (method, path) => new Promise((ok) => { const r = http.request({ socketPath: "/run/zeroscale/controller.sock", method, path, headers: { authorization: "Bearer " + token } }, (res) => { res.resume(); ok(res.statusCode); }); r.on("error", (e) => ok(e.code)); r.end(); });
+      (async () => console.log(JSON.stringify({
+        uid: process.getuid(),
+        socket: fs.existsSync("/var/run/docker.sock"),
+        writeRoot: (() => { try { fs.writeFileSync("/x", ""); return "wrote"; } catch (e) { return e.code; } })(),
+        foreign: await call("POST", "/v1/containers/${(await controller.inspect()).Id}/stop"),
+        create: await call("POST", "/containers/create"),
+        exec: await call("POST", "/v1/containers/${instance!.Id}/exec"),
+      })))();`;
+    expect(JSON.parse(execNode(inspect.Id, probe))).toEqual({ uid: 65532, socket: false, writeRoot: "EROFS", foreign: 403, create: 404, exec: 404 });
+
+    // No orphans: SIGKILL the gateway; its lease on the controller closes and the instance stops.
+    const killedAt = Date.now();
+    await gateway.kill({ signal: "SIGKILL" });
+    expect(await waitFor(async () => (await running()).length === 0, 15_000), await logs()).toBe(true);
+    const reapedMs = Date.now() - killedAt;
+    expect(reapedMs).toBeLessThan(15_000);
+
+    // Started again, it serves again; stopped, it stops what it started.
+    await gateway.start();
+    if (!(await healthy())) throw new Error(`the gateway did not come back:\n${await logs()}`);
+    expect((await fetch(`http://127.0.0.1:${port}/hello?name=again`)).status).toBe(200);
+    expect(await running()).toHaveLength(1);
     await gateway.stop({ t: 10 });
-    expect(await waitFor(async () => (await containersOf("gwimage")).every((c) => c.State !== "running"), 15_000)).toBe(true);
-    expect(await containersOf("gwimage")).toHaveLength(2 + 1); // the pre-created containers stay (Pulumi owns them), stopped
+    expect(await waitFor(async () => (await containersOf("gwimage")).every((c) => c.State !== "running" || c.Labels["zeroscale.dev/component"] === "controller"), 15_000)).toBe(true);
+    expect((await containersOf("gwimage")).filter((c) => c.Labels["zeroscale.dev/function"])).toHaveLength(2); // the pre-created containers stay (Pulumi owns them), stopped
+    await controller.stop({ t: 10 });
   });
 });

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import autocannon from "autocannon";
 import { HTTP } from "cloudevents";
 import { afterEach, describe, expect, it } from "vitest";
-import { App, ServerlessFunction } from "zeroscale";
+import { App, type ScalingPolicyOptions, ServerlessFunction, type ServerlessFunctionProps } from "zeroscale";
 import type { EngineScaler, LoadSample } from "../lib/engines/types.js";
 import { binaryEvent, type Gateway, type Instance, type InstanceSpec, ProcessDriver } from "../runtime/index.js";
 import { alive, echoApp, FIXTURES, startGateway, waitFor } from "./support/gateway.js";
@@ -73,7 +73,7 @@ describe("gateway (process driver)", () => {
     gateway = await startGateway(echoApp("crash"), driver());
     const crashed = await get("/echo/crash");
     expect(crashed.status).toBe(502);
-    expect(await crashed.json()).toMatchObject({ function: "crash/echo", error: expect.stringContaining("failed before answering") });
+    expect(await crashed.json()).toMatchObject({ function: "crash/echo", error: "the instance of crash/echo exited (signal SIGKILL) while handling the request" });
     const after = await get("/echo/ok");
     expect(after.status).toBe(200);
   });
@@ -351,5 +351,168 @@ describe("gateway usage on a runtime that cannot measure it", () => {
     expect(await waitFor(() => gateway?.status()[0]?.last?.reason.startsWith("memory not measurable on this runtime: ") === true, 3000)).toBe(true);
     const status = (await (await fetch(`${gateway.adminUrl}/status`)).json()) as { functions: { error: string }[] };
     expect(status.functions[0]?.error).toMatch(/^memory not measurable/);
+  });
+});
+
+/** An app with one function from test/fixtures/functions/<file> on /f, writing its ledger to a fresh file. */
+function ledgerApp(name: string, fn: Partial<ServerlessFunctionProps> = {}, policy: ScalingPolicyOptions = {}, handler = "ledger.js#handler"): { app: App; ledger: string } {
+  const ledger = join(mkdtempSync(join(tmpdir(), "zs-ledger-")), "ledger.txt");
+  const app = new App({ name });
+  const f = new ServerlessFunction(app, "f", { code: { path: "functions", handler }, readinessPath: "/ready", ...fn, env: { LEDGER_FILE: ledger, ...(fn.env ?? {}) } } as ServerlessFunctionProps);
+  f.addTrigger("http", { http: { path: "/f" } });
+  f.addScalingPolicy(policy);
+  return { app, ledger };
+}
+/** How many times each id ran. */
+function executions(ledger: string): Record<string, number> {
+  const out: Record<string, number> = {};
+  if (!existsSync(ledger)) return out;
+  for (const line of readFileSync(ledger, "utf8").trim().split("\n").filter(Boolean)) {
+    const id = line.split(" ")[0] as string;
+    out[id] = (out[id] ?? 0) + 1;
+  }
+  return out;
+}
+
+describe("gateway delivers at most once", () => {
+  it("runs a crashing POST exactly once and answers it one 502 naming the exit, on a reused keep-alive socket", async () => {
+    const { app, ledger } = ledgerApp("once", { concurrency: 4 });
+    gateway = await startGateway(app, driver());
+    for (let i = 0; i < 3; i++) {
+      expect((await get(`/f?id=warm${i}`, { method: "POST", body: "x" })).status).toBe(200); // a pooled connection to reuse
+      const crashed = await get(`/f?id=crash${i}&crash=1`, { method: "POST", body: "payload" });
+      expect(crashed.status).toBe(502);
+      expect(await crashed.json()).toEqual({ function: "once/f", error: "the instance of once/f exited (code 3) while handling the request" });
+    }
+    expect((await get("/f?id=after", { method: "POST", body: "x" })).status).toBe(200);
+    const runs = executions(ledger);
+    expect(runs).toEqual({ warm0: 1, crash0: 1, warm1: 1, crash1: 1, warm2: 1, crash2: 1, after: 1 });
+  });
+
+  it("gives every request in flight on a crashing instance exactly one 502, and runs none twice", async () => {
+    const { app, ledger } = ledgerApp("inflight", { concurrency: 4 }, { maxInstances: 2 });
+    gateway = await startGateway(app, driver());
+    expect((await get("/f?id=warm")).status).toBe(200);
+    const slow = ["a", "b", "c"].map((id) => get(`/f?id=${id}&ms=800`, { method: "POST", body: id }));
+    await sleep(200);
+    const crash = get("/f?id=boom&crash=1", { method: "POST", body: "boom" });
+    const statuses = await Promise.all([...slow, crash].map(async (r) => (await r).status));
+    expect(statuses).toEqual([502, 502, 502, 502]);
+    expect(executions(ledger)).toEqual({ warm: 1, a: 1, b: 1, c: 1, boom: 1 });
+  });
+
+  it("retries an idempotent request once on another instance only with retryIdempotent; a POST never", async () => {
+    const { app, ledger } = ledgerApp("idem");
+    gateway = await startGateway(app, driver(), { retryIdempotent: true });
+    expect((await get("/f?id=warm")).status).toBe(200);
+    const retried = await get("/f?id=g1&crashOnce=1");
+    expect(retried.status).toBe(200);
+    expect(executions(ledger)["g1"]).toBe(2); // it ran on the crashed instance and once more on a new one
+    await gateway.stop();
+    const second = ledgerApp("idem-post");
+    gateway = await startGateway(second.app, driver(), { retryIdempotent: true });
+    expect((await get("/f?id=warm")).status).toBe(200);
+    expect((await get("/f?id=p1&crashOnce=1", { method: "POST", body: "x" })).status).toBe(502);
+    expect(executions(second.ledger)["p1"]).toBe(1);
+  });
+});
+
+describe("gateway and clients that leave", () => {
+  it("drops a buffered request whose client left during a slow cold start: never executed", async () => {
+    const { app, ledger } = ledgerApp("leave", { env: { SLOW_START_MS: "1500" } }, { initialInstances: 0 });
+    gateway = await startGateway(app, driver());
+    const port = Number(new URL(gateway.url).port);
+    const req = httpRequest({ host: "127.0.0.1", port, path: "/f?id=gone", method: "POST", headers: { "content-length": "1" } });
+    req.on("error", () => undefined);
+    req.end("x");
+    expect(await waitFor(() => gateway?.status()[0]?.buffered === 1, 1000)).toBe(true);
+    req.destroy(); // the client leaves while its request waits for the instance
+    expect(await waitFor(() => gateway?.status()[0]?.buffered === 0, 300)).toBe(true);
+    expect(await waitFor(() => gateway?.status()[0]?.instances.ready === 1, 10_000)).toBe(true);
+    await sleep(300);
+    expect((await get("/f?id=stays", { method: "POST", body: "y" })).status).toBe(200);
+    expect(executions(ledger)).toEqual({ stays: 1 });
+  });
+
+  it("frees the instance's slot at once when a client leaves mid-response: the next request is fast", async () => {
+    const { app } = ledgerApp("midstream", { concurrency: 1, timeout: "30s" }, { maxInstances: 1 });
+    gateway = await startGateway(app, driver());
+    expect((await get("/f?id=warm")).status).toBe(200);
+    const controller = new AbortController();
+    const streaming = await get("/f/stream", { signal: controller.signal });
+    const reader = (streaming.body as ReadableStream<Uint8Array>).getReader();
+    expect(new TextDecoder().decode((await reader.read()).value)).toMatch(/^chunk 1/);
+    controller.abort(); // leaves mid-response
+    await sleep(100);
+    expect(gateway.status()[0]?.inflight).toBe(0);
+    const t0 = Date.now();
+    const next = await get("/f?id=next");
+    const ms = Date.now() - t0;
+    expect(next.status).toBe(200);
+    expect(ms).toBeLessThan(1000);
+  });
+});
+
+describe("gateway crash loops and capacity", () => {
+  it("answers waiters fast with the cause, backs off its starts, and says crash-looping in /status and /events", async () => {
+    const spawns: number[] = [];
+    class Counting extends ProcessDriver {
+      override start(spec: InstanceSpec): Promise<Instance> {
+        spawns.push(Date.now());
+        return super.start(spec);
+      }
+    }
+    const app = new App({ name: "loop" });
+    const f = new ServerlessFunction(app, "boom", { code: { path: "functions", handler: "crashloop.js#handler" } });
+    f.addTrigger("http", { http: { path: "/boom" } });
+    f.addScalingPolicy({ initialInstances: 0, idleTimeout: "60s" });
+    gateway = await startGateway(app, new Counting(FIXTURES));
+    const events = await fetch(`${gateway.adminUrl}/events`);
+    const reader = (events.body as ReadableStream<Uint8Array>).getReader();
+    const t0 = Date.now();
+    const first = await get("/boom");
+    const firstMs = Date.now() - t0;
+    expect(first.status).toBe(502);
+    expect(((await first.json()) as { error: string }).error).toMatch(/^loop\/boom: crash-looping: .*code 1: runner failed to start: boom at import/);
+    expect(firstMs).toBeLessThan(3000); // not the 30 s buffer wait
+    // Keep asking for 5 s: every answer is fast, and the starts back off (0.5 s, 1 s, 2 s, ...).
+    const answers: { status: number; ms: number; retryAfter: string | null }[] = [];
+    while (Date.now() - t0 < 5000) {
+      const s = Date.now();
+      const r = await get("/boom");
+      await r.text();
+      answers.push({ status: r.status, ms: Date.now() - s, retryAfter: r.headers.get("retry-after") });
+      await sleep(100);
+    }
+    expect(answers.every((a) => a.status === 502 || a.status === 503)).toBe(true);
+    expect(Math.max(...answers.map((a) => a.ms))).toBeLessThan(1500);
+    expect(answers.some((a) => a.status === 503 && Number(a.retryAfter) >= 1)).toBe(true);
+    expect(spawns.length).toBeGreaterThanOrEqual(3);
+    expect(spawns.length).toBeLessThanOrEqual(5);
+    const gaps = spawns.slice(1).map((t, i) => t - (spawns[i] as number));
+    expect(gaps[1] as number).toBeGreaterThan((gaps[0] as number) * 1.5);
+    const status = gateway.status()[0];
+    expect(status?.state).toBe("crash-looping");
+    expect(status?.error).toMatch(/^crash-looping: .*boom at import/);
+    const admin = (await (await fetch(`${gateway.adminUrl}/status`)).json()) as { functions: { state: string; error: string }[] };
+    expect(admin.functions[0]?.state).toBe("crash-looping");
+    let text = "";
+    while (!text.includes("crash-looping")) text += new TextDecoder().decode((await reader.read()).value);
+    await reader.cancel();
+    expect(text).toMatch(/"state":"failed","reason":"crash-looping: [^"]*boom at import/);
+    console.log(`crash loop: first 502 after ${firstMs} ms; ${spawns.length} spawns in 5 s, gaps ${gaps.join(", ")} ms; slowest answer ${Math.max(...answers.map((a) => a.ms))} ms`);
+  });
+
+  it("answers 503 at capacity (Retry-After) when every instance is ready but busy at max, not 'no instance became ready'", async () => {
+    const { app } = ledgerApp("capacity", { concurrency: 1 }, { maxInstances: 1 });
+    gateway = await startGateway(app, driver(), { waitTimeoutMs: 800 });
+    expect((await get("/f?id=warm")).status).toBe(200);
+    const busy = get("/f?id=busy&ms=2500");
+    await sleep(100);
+    const res = await get("/f?id=waits");
+    expect(res.status).toBe(503);
+    expect(res.headers.get("retry-after")).toBe("1");
+    expect(((await res.json()) as { error: string }).error).toMatch(/^capacity\/f: at capacity: 1 ready instance \(max instances 1\) all busy/);
+    expect((await busy).status).toBe(200);
   });
 });

@@ -35,7 +35,8 @@ describe("examples/pulumi", () => {
     expect(await value(out.gatewayUrl)).toBe("http://localhost:8080");
     await value(out.urns);
     const mine = registered.slice(before);
-    expect(mine.filter((r) => r.type === "docker:index/container:Container").length).toBe(20 + 50 + 10 + 1);
+    // each service's maxInstances containers, the gateway (data plane) and its controller (the only one with the Docker socket)
+    expect(mine.filter((r) => r.type === "docker:index/container:Container").length).toBe(20 + 50 + 10 + 2);
     expect(mine.filter((r) => r.type === "docker:index/image:Image").length).toBe(1 + 3); // gateway + three code services
   });
 });

@@ -14,13 +14,17 @@ import {
 import { ZEROSCALE_DEFAULTS, zeroscaleEngine } from "../../lib/engines/index.js";
 import { DOCKER_CAPABILITIES } from "./capabilities.js";
 import type { DockerPlan, PlannedContainer, PlannedImage } from "./plan.js";
+import { type EdgeSettings, edgeSettings } from "../../runtime/gateway-config.js";
+import { edgeLimits } from "../../runtime/gateway/edge.js";
 
-/** Options of the {@link docker} backend. */
-export interface DockerBackendOptions {
+/** Options of the {@link docker} backend, with the gateway's edge limits (EdgeSettings: written into its config). */
+export interface DockerBackendOptions extends EdgeSettings {
   /**
    * "bridge": an app network; the gateway publishes one host port, functions are reachable only
-   * through it. "host": everything on the host's network, listening on 127.0.0.1 (function ports from
-   * `functionPortBase`). @default "bridge"
+   * through it, and the controller has no network at all. "host": everything on the host's network,
+   * listening on 127.0.0.1 (function ports from `functionPortBase`): weaker, since every function can
+   * reach every port on the host's loopback (the gateway's admin port, other functions, host
+   * services); only for hosts where containers cannot get their own network. @default "bridge"
    */
   readonly networkMode?: "bridge" | "host";
   /** Host port the gateway publishes its routes on. @default 8080 */
@@ -33,8 +37,10 @@ export interface DockerBackendOptions {
   readonly baseImage?: string;
   /** Name of the gateway image built from this package. @default "zeroscale/gateway:<app>" */
   readonly gatewayImage?: string;
-  /** The Docker socket mounted (read-only) into the gateway. @default "/var/run/docker.sock" */
+  /** The host's Docker socket, mounted into the controller container only (never the gateway). @default "/var/run/docker.sock" */
   readonly socketPath?: string;
+  /** Most processes (and threads) each function container may run: a fork bomb stops there. @default 512 */
+  readonly pidsLimit?: number;
   /** First host port of function containers in host mode. @default 20000 */
   readonly functionPortBase?: number;
 }
@@ -62,6 +68,10 @@ interface Ctx {
 export function docker(options: DockerBackendOptions = {}): DockerBackend {
   const mode = options.networkMode ?? "bridge";
   const port = options.port ?? 8080;
+  const pidsLimit = options.pidsLimit ?? 512;
+  if (!Number.isInteger(pidsLimit) || pidsLimit < 1) throw new RangeError(`docker({ pidsLimit: ${pidsLimit} }): pidsLimit must be a whole number >= 1`);
+  edgeLimits(options); // the gateway's own rules: a bad edge limit fails here, not in the container
+  const edge = edgeSettings(options);
   const handlers: NodeHandlers<Ctx> = {
     function(fn, ctx) {
       imageOf(fn, ctx);
@@ -150,8 +160,9 @@ export function docker(options: DockerBackendOptions = {}): DockerBackend {
           port: p,
           env: { ...n.env, PORT: String(p), ZEROSCALE_HOST: mode === "host" ? "127.0.0.1" : "0.0.0.0" },
           secretEnv: Object.entries(n.secrets).map(([name, ref]) => ({ name, secret: ref.secret, key: ref.key })),
-          labels: { "zeroscale.dev/app": app, "zeroscale.dev/function": n.id, "zeroscale.dev/port": String(p), "zeroscale.dev/index": String(i), ...n.labels },
+          labels: { "zeroscale.dev/app": app, "zeroscale.dev/function": n.id, "zeroscale.dev/port": String(p), "zeroscale.dev/index": String(i), "zeroscale.dev/pids-limit": String(pidsLimit), ...n.labels },
           memoryMb: Math.max(6, Math.round((parseQuantityValue(n.memory) ?? 0) / 2 ** 20)),
+          pidsLimit,
           cpus: parseQuantityValue(n.cpu) ?? 0.25,
           user: n.security.runAsUser === null ? null : String(n.security.runAsUser),
           readOnly: n.security.readOnlyRootFilesystem,
@@ -191,15 +202,27 @@ export function docker(options: DockerBackendOptions = {}): DockerBackend {
           port,
           publishAddress: options.publishAddress ?? "0.0.0.0",
           adminPort,
-          socketPath: options.socketPath ?? "/var/run/docker.sock",
+          // The data plane: non-root, read-only root, no Docker socket (the controller holds it).
+          user: "65532:65532",
+          readOnly: true,
           config: {
             port: mode === "host" ? port : 8080,
             host: mode === "host" ? "127.0.0.1" : "0.0.0.0",
             adminPort,
             networkMode: mode,
+            ...edge,
             // No scaling settings here: the gateway runs zeroscale's engine on each policy as declared
             // (its cold-start buffer included).
           },
+        },
+        controller: {
+          name: `${app}-controller`,
+          image: options.gatewayImage ?? "zeroscale/gateway:latest",
+          socketPath: options.socketPath ?? "/var/run/docker.sock",
+          volume: `${app}-zeroscale-control`,
+          mountPath: "/run/zeroscale",
+          networkMode: mode === "bridge" ? "none" : "host",
+          command: ["--app", app, "--network-mode", mode],
         },
         graph,
         functions: [...ctx.functions.values()].map((f) => ({ ...f, triggers: [...f.triggers].sort() })),
@@ -231,6 +254,6 @@ export function docker(options: DockerBackendOptions = {}): DockerBackend {
   };
 }
 
-export type { DockerPlan, PlannedContainer, PlannedGateway, PlannedImage } from "./plan.js";
+export type { DockerPlan, PlannedContainer, PlannedController, PlannedGateway, PlannedImage } from "./plan.js";
 
 export { default as DOCKER_PLAN_SCHEMA } from "./plan.schema.json" with { type: "json" };

@@ -32,6 +32,8 @@ export interface PlannedContainer {
   readonly secretEnv: readonly { readonly name: string; readonly secret: string; readonly key: string }[];
   readonly labels: Readonly<Record<string, string>>;
   readonly memoryMb: number;
+  /** Most processes (threads included) the container may run. */
+  readonly pidsLimit: number;
   readonly cpus: number;
   readonly user: string | null;
   readonly readOnly: boolean;
@@ -50,8 +52,32 @@ export interface PlannedGateway {
   readonly publishAddress: string;
   /** Admin port inside the gateway's network namespace (never published; 127.0.0.1 there). */
   readonly adminPort: number;
-  readonly socketPath: string;
+  /** The user it runs as ("65532:65532"): never root. */
+  readonly user: string;
+  /** Read-only root filesystem (always true). */
+  readonly readOnly: boolean;
   readonly config: GatewaySettings;
+}
+
+/**
+ * The controller container: the one that mounts the Docker socket. It serves the gateway only
+ * start / stop / state of the app's pre-created function containers, over a Unix socket in a volume
+ * only the two of them mount (runtime/controller/protocol.ts).
+ */
+export interface PlannedController {
+  readonly name: string;
+  /** The gateway image (entrypoint /zeroscale/controller.cjs). */
+  readonly image: string;
+  /** The host's Docker socket, mounted at /var/run/docker.sock. */
+  readonly socketPath: string;
+  /** The volume holding the controller's socket and token, shared with the gateway (read-only there). */
+  readonly volume: string;
+  /** Where that volume is mounted in both containers. */
+  readonly mountPath: string;
+  /** "none" in bridge mode (it needs no network), "host" in host mode. */
+  readonly networkMode: "none" | "host";
+  /** Its arguments. */
+  readonly command: readonly string[];
 }
 
 /** The Docker backend's plan: plain data, JSON, validated by providers/docker/plan.schema.json. */
@@ -62,6 +88,7 @@ export interface DockerPlan extends Plan {
   readonly images: readonly PlannedImage[];
   readonly containers: readonly PlannedContainer[];
   readonly gateway: PlannedGateway;
+  readonly controller: PlannedController;
   /** The graph the gateway runs (its config file holds it). */
   readonly graph: DeploymentGraph;
   /** Effective scaling per function, in zeroscale's vocabulary. */

@@ -25,7 +25,12 @@ export interface DockerDeployed {
   readonly functions: Readonly<Record<string, ZeroscaleComponent>>;
   readonly network: docker.Network | undefined;
   readonly gatewayImage: docker.Image;
+  /** The data plane: faces traffic, user 65532, read-only, no Docker socket. */
   readonly gateway: docker.Container;
+  /** The only container with the Docker socket: start / stop / state of the app's function containers. */
+  readonly controller: docker.Container;
+  /** Holds the controller's Unix socket and token; mounted by the controller and (read-only) the gateway. */
+  readonly controlVolume: docker.Volume;
   readonly images: Readonly<Record<string, docker.Image | docker.RemoteImage>>;
   readonly containers: Readonly<Record<string, docker.Container>>;
   readonly gatewayUrl: pulumi.Output<string>;
@@ -36,9 +41,11 @@ export interface DockerDeployed {
 const labels = (l: Readonly<Record<string, string>>) => Object.entries(l).map(([label, value]) => ({ label, value }));
 
 /**
- * Register a Docker plan: the app network, the gateway image (built from this package) and
- * container (Docker socket mounted read-only, config uploaded as a file), one image per function,
- * and each function's containers, created but not started, which the gateway starts with demand.
+ * Register a Docker plan: the app network, the gateway image (built from this package), the
+ * controller container (the only one with the Docker socket), the gateway container (user 65532,
+ * read-only, no socket; config uploaded as a file; reaches the controller over a Unix socket in a
+ * shared volume), one image per function, and each function's containers, created but not started,
+ * which the gateway has the controller start with demand.
  */
 export function realiseDockerPlan(plan: DockerPlan, options: DockerDeployOptions = {}): DockerDeployed {
   const app = new ZeroscaleComponent("zeroscale:index:App", plan.app, options.parent ? { parent: options.parent } : {});
@@ -107,6 +114,8 @@ export function realiseDockerPlan(plan: DockerPlan, options: DockerDeployOptions
           labels: labels(c.labels),
           ...net(),
           memory: c.memoryMb,
+          // No pidsLimit in @pulumi/docker: the zeroscale.dev/pids-limit label carries it, and the
+          // controller applies it (docker update) before every start.
           cpus: String(c.cpus),
           readOnly: c.readOnly,
           ...(c.user ? { user: c.user } : {}),
@@ -124,28 +133,49 @@ export function realiseDockerPlan(plan: DockerPlan, options: DockerDeployOptions
   }
 
   const g = plan.gateway;
+  const k = plan.controller;
+  const appLabels = (component: string) => labels({ "zeroscale.dev/app": plan.app, "zeroscale.dev/component": component });
+  const controlVolume = new docker.Volume(`${plan.app}-control`, { name: k.volume, labels: appLabels("control") }, { ...base, parent: app });
+  const hardened = { readOnly: true, capabilities: { drops: ["ALL"] }, securityOpts: ["no-new-privileges"], init: true, restart: "unless-stopped", mustRun: true };
+  // It alone holds the socket (root can use a root-owned socket without capabilities); it has no
+  // network in bridge mode and serves only the allow-list in runtime/controller/protocol.ts.
+  const controller = new docker.Container(
+    k.name,
+    {
+      name: k.name,
+      image: gatewayImage.imageName,
+      entrypoints: ["node", "/zeroscale/controller.cjs"],
+      command: [...k.command],
+      networkMode: k.networkMode,
+      volumes: [
+        { hostPath: k.socketPath, containerPath: "/var/run/docker.sock" },
+        { volumeName: controlVolume.name, containerPath: k.mountPath },
+      ],
+      labels: appLabels("controller"),
+      ...hardened,
+    },
+    { ...base, parent: app, dependsOn: Object.values(containers) },
+  );
   const gateway = new docker.Container(
     g.name,
     {
       name: g.name,
       image: gatewayImage.imageName,
-      restart: "unless-stopped",
-      mustRun: true,
+      user: g.user,
       ...net(),
       ...(bridge ? { ports: [{ internal: g.config.port, external: g.port, ip: g.publishAddress, protocol: "tcp" }] } : {}),
-      volumes: [{ hostPath: g.socketPath, containerPath: "/var/run/docker.sock", readOnly: true }],
+      volumes: [{ volumeName: controlVolume.name, containerPath: k.mountPath, readOnly: true }],
       uploads: [{ file: "/etc/zeroscale/gateway.json", content: JSON.stringify({ graph: plan.graph, ...g.config }) }],
-      labels: labels({ "zeroscale.dev/app": plan.app, "zeroscale.dev/component": "gateway" }),
-      readOnly: true,
-      capabilities: { drops: ["ALL"] },
-      securityOpts: ["no-new-privileges"],
-      init: true,
+      tmpfs: { "/tmp": "rw,size=16m" },
+      labels: appLabels("gateway"),
+      ...hardened,
+      readOnly: g.readOnly,
     },
-    { ...base, parent: app, dependsOn: Object.values(containers) },
+    { ...base, parent: app, dependsOn: [controller, ...Object.values(containers)] },
   );
   const gatewayUrl = pulumi.output(`http://localhost:${g.port}`);
   const urls: Record<string, pulumi.Output<string>> = {};
   for (const [trigger, url] of Object.entries(plan.urls)) urls[trigger] = pulumi.output(url);
   app.complete({ gatewayUrl, urls });
-  return { app, functions, network, gatewayImage, gateway, images, containers, gatewayUrl, urls, plan };
+  return { app, functions, network, gatewayImage, gateway, controller, controlVolume, images, containers, gatewayUrl, urls, plan };
 }

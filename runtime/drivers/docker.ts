@@ -3,11 +3,12 @@ import { randomBytes } from "node:crypto";
 import { chmodSync, copyFileSync, existsSync, mkdtempSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative, resolve } from "node:path";
+import { createServer } from "node:net";
 import Docker from "dockerode";
 import { type FunctionNode, parseQuantityValue } from "../../lib/index.js";
 import { moduleType, packageRoot, runnerPath } from "./paths.js";
-import type { LogSink } from "./process.js";
-import { type Driver, DriverError, type Instance, type InstanceSpec } from "./types.js";
+import { type LogSink, readableLine } from "./process.js";
+import { type Driver, DriverError, type ExitInfo, type Instance, type InstanceSpec } from "./types.js";
 import { containerUsage } from "./usage.js";
 
 /** Options of the {@link DockerDriver}. */
@@ -79,7 +80,9 @@ export class DockerDriver implements Driver {
     const fn = spec.fn;
     const image = this.images.get(fn.id);
     if (!image) throw new DriverError(`${fn.id}: prepare() was not called`);
-    const env: Record<string, string> = { ...spec.env, PORT: String(spec.port), ZEROSCALE_HOST: "127.0.0.1" };
+    // Host networking: the driver picks the port (the engine cannot report a port bound inside).
+    const port = spec.port ?? (await freePort());
+    const env: Record<string, string> = { ...spec.env, PORT: String(port), ZEROSCALE_HOST: "127.0.0.1" };
     const binds: string[] = [];
     let cmd: string[] | undefined = fn.args ? [...fn.args] : undefined;
     let entrypoint: string[] | undefined = fn.command ? [...fn.command] : undefined;
@@ -113,15 +116,19 @@ export class DockerDriver implements Driver {
         SecurityOpt: s.allowPrivilegeEscalation ? [] : ["no-new-privileges"],
       },
     });
+    const output = { firstStderr: undefined as string | undefined };
     const exited = container.wait({ condition: "next-exit" }).then(
-      () => undefined,
+      async (r: { StatusCode?: number }): Promise<ExitInfo> => {
+        await new Promise((ok) => setTimeout(ok, 50)); // the last log lines (why it exited)
+        return { code: r.StatusCode ?? null, signal: null, stderr: output.firstStderr };
+      },
       () => undefined,
     );
     await container.start();
-    this.follow(container, fn.id);
+    this.follow(container, fn.id, output);
     return {
       id: container.id.slice(0, 12),
-      port: spec.port,
+      port,
       exited,
       async stop(graceMs: number) {
         await container.stop({ t: Math.max(1, Math.ceil(graceMs / 1000)) }).catch(() => undefined);
@@ -137,9 +144,8 @@ export class DockerDriver implements Driver {
     return list.length;
   }
 
-  private follow(container: Docker.Container, fnId: string): void {
-    const log = this.o.log;
-    if (!log) return;
+  private follow(container: Docker.Container, fnId: string, output: { firstStderr: string | undefined }): void {
+    const log = this.o.log ?? (() => {});
     void container.logs({ follow: true, stdout: true, stderr: true }).then((stream) => {
       const sink = (name: "stdout" | "stderr") => {
         let buf = "";
@@ -148,7 +154,9 @@ export class DockerDriver implements Driver {
             buf += chunk.toString("utf8");
             let nl: number;
             while ((nl = buf.indexOf("\n")) >= 0) {
-              log(fnId, name, buf.slice(0, nl));
+              const line = buf.slice(0, nl);
+              if (name === "stderr" && output.firstStderr === undefined && line.trim() !== "") output.firstStderr = readableLine(line);
+              log(fnId, name, line);
               buf = buf.slice(nl + 1);
             }
             return true;
@@ -229,3 +237,15 @@ function listFiles(root: string, dir = root, out: string[] = []): string[] {
   return out;
 }
 
+
+/** A free loopback port (host networking: the container binds it). */
+function freePort(): Promise<number> {
+  return new Promise((ok, fail) => {
+    const s = createServer();
+    s.once("error", fail);
+    s.listen(0, "127.0.0.1", () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => ok(port));
+    });
+  });
+}

@@ -3,7 +3,7 @@ import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { FunctionNode } from "../../lib/index.js";
 import { runnerPath } from "./paths.js";
-import { type Driver, DriverError, type Instance, type InstanceSpec } from "./types.js";
+import { describeExit, type Driver, DriverError, type ExitInfo, type Instance, type InstanceSpec } from "./types.js";
 import { processTreeUsage } from "./usage.js";
 
 /** Where instance output goes (the gateway passes its logger). */
@@ -39,6 +39,12 @@ export class ProcessDriver implements Driver {
     return resolve(this.baseDir, src.path, src.file);
   }
 
+  /**
+   * Spawn the runner and resolve once it listens: it binds PORT=0 (unless the spec names a port) and
+   * sends the bound port over IPC (`process.send({ port })`), so no port is picked and released
+   * before use. A runner that exits first (a handler that throws on import) rejects with its exit
+   * code and the first line of its stderr.
+   */
   async start(spec: InstanceSpec): Promise<Instance> {
     const src = spec.fn.source as Extract<FunctionNode["source"], { type: "code" }>;
     const id = `${spec.fn.name}-p${++this.next}`;
@@ -49,13 +55,14 @@ export class ProcessDriver implements Driver {
         HOME: process.env["HOME"] ?? "/tmp",
         NODE_ENV: process.env["NODE_ENV"] ?? "development",
         ...spec.env,
-        PORT: String(spec.port),
+        PORT: String(spec.port ?? 0),
         ZEROSCALE_HOST: "127.0.0.1",
         ZEROSCALE_HANDLER: join(resolve(this.baseDir, src.path), src.file),
         ZEROSCALE_EXPORT: src.export,
       },
-      stdio: ["ignore", "pipe", "pipe"],
+      stdio: ["ignore", "pipe", "pipe", "ipc"],
     });
+    let firstStderr: string | undefined;
     for (const stream of ["stdout", "stderr"] as const) {
       let buf = "";
       child[stream]?.setEncoding("utf8");
@@ -63,19 +70,33 @@ export class ProcessDriver implements Driver {
         buf += chunk;
         let nl: number;
         while ((nl = buf.indexOf("\n")) >= 0) {
-          this.log(spec.fn.id, stream, buf.slice(0, nl));
+          const line = buf.slice(0, nl);
+          if (stream === "stderr" && firstStderr === undefined && line.trim() !== "") firstStderr = readableLine(line);
+          this.log(spec.fn.id, stream, line);
           buf = buf.slice(nl + 1);
         }
       });
     }
-    const exited = new Promise<void>((done) => {
-      if (child.exitCode !== null) done();
-      child.once("exit", () => done());
-      child.once("error", () => done());
+    const exited = new Promise<ExitInfo>((done) => {
+      const finish = (code: number | null, signal: string | null) => {
+        // Let the last stderr chunk arrive (it usually says why).
+        setImmediate(() => done({ code, signal, stderr: firstStderr }));
+      };
+      if (child.exitCode !== null || child.signalCode !== null) finish(child.exitCode, child.signalCode);
+      child.once("exit", (code, signal) => finish(code, signal));
+      child.once("error", (e) => done({ code: null, signal: null, stderr: e.message }));
     });
+    const port = await new Promise<number>((ok, fail) => {
+      child.on("message", (m: unknown) => {
+        const p = (m as { port?: unknown } | null)?.port;
+        if (typeof p === "number") ok(p);
+      });
+      void exited.then((info) => fail(new DriverError(`${spec.fn.id}: the runner exited before listening (${describeExit(info)})`)));
+    });
+    child.channel?.unref(); // the IPC channel must not keep the gateway alive
     return {
       id,
-      port: spec.port,
+      port,
       exited,
       async stop(graceMs: number) {
         if (child.exitCode === null && child.signalCode === null) {
@@ -101,4 +122,15 @@ export class ProcessDriver implements Driver {
   usageUnmeasurable(): string | undefined {
     return existsSync("/proc/self/stat") ? undefined : "process CPU and memory are read from /proc/<pid>/stat and /status, and this machine has no /proc (not Linux)";
   }
+}
+
+/** A runner's JSON log line ({"msg":"runner failed to start","error":"..."}) as "msg: error"; other lines as they are. */
+export function readableLine(line: string): string {
+  try {
+    const o = JSON.parse(line) as { msg?: unknown; error?: unknown };
+    if (typeof o.msg === "string") return typeof o.error === "string" ? `${o.msg}: ${o.error.split("\n")[0]}` : o.msg;
+  } catch {
+    // not JSON
+  }
+  return line.trim().slice(0, 500);
 }

@@ -4,8 +4,12 @@ import type { FunctionNode } from "../../lib/index.js";
 export interface InstanceSpec {
   readonly app: string;
   readonly fn: FunctionNode;
-  /** Port the instance must listen on, on 127.0.0.1. */
-  readonly port: number;
+  /**
+   * Port the instance must listen on, on 127.0.0.1. Omitted (the gateway's default): the driver picks
+   * one itself and reports it as `Instance.port` (the process driver has the runner bind port 0 and
+   * read back the bound port, so no port is released before use).
+   */
+  readonly port?: number;
   /** Environment for the instance: the function's env, resolved secrets, PORT. */
   readonly env: Readonly<Record<string, string>>;
 }
@@ -16,8 +20,8 @@ export interface Instance {
   readonly port: number;
   /** Host the gateway reaches it on. @default "127.0.0.1" */
   readonly host?: string;
-  /** Settles when the instance has exited, for whatever reason. */
-  readonly exited: Promise<void>;
+  /** Settles when the instance has exited, for whatever reason; with how, when the driver knows. */
+  readonly exited: Promise<ExitInfo | void>;
   /** Stop it: SIGTERM, then kill after `graceMs`; removes what it made (containers). */
   stop(graceMs: number): Promise<void>;
   /**
@@ -25,6 +29,22 @@ export interface Instance {
    * and resident memory now, in bytes. Null when it cannot be measured (not running, no /proc).
    */
   usage(): Promise<InstanceUsage | null>;
+}
+
+/** How an instance exited. */
+export interface ExitInfo {
+  /** Exit code, or null when a signal ended it. */
+  readonly code: number | null;
+  readonly signal: string | null;
+  /** The first line of its stderr, if it wrote any (why a start failed, usually). */
+  readonly stderr?: string | undefined;
+}
+
+/** "code 1: <first stderr line>" / "signal SIGKILL" / "exited". */
+export function describeExit(info: ExitInfo | void | undefined): string {
+  if (!info) return "exited";
+  const how = info.code !== null ? `code ${info.code}` : info.signal ? `signal ${info.signal}` : "exited";
+  return info.stderr ? `${how}: ${info.stderr}` : how;
 }
 
 /** One reading of an instance's resource use. */

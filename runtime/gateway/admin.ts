@@ -1,4 +1,6 @@
 import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { adminHosts, EDGE_DEFAULTS, hostAllowed } from "./edge.js";
 import type { Gateway } from "./gateway.js";
 
 /**
@@ -7,10 +9,18 @@ import type { Gateway } from "./gateway.js";
  *   GET /status    per-function instances, in-flight, buffered, last decision (JSON)
  *   GET /events    scaling decisions and instance changes as Server-Sent Events
  *   GET /healthz   200 while the gateway runs
+ * Only for a loopback Host (`127.0.0.1:<port>`, `localhost:<port>`, `[::1]:<port>`): any other gets
+ * 403, so a web page whose name was rebound to 127.0.0.1 cannot read it (DNS rebinding).
  */
 export function startAdmin(gateway: Gateway, port: number): Promise<Server> {
-  const server = createServer((req, res) => {
+  const server = createServer({ headersTimeout: EDGE_DEFAULTS.headersTimeoutMs, requestTimeout: EDGE_DEFAULTS.requestTimeoutMs }, (req, res) => {
     const path = (req.url ?? "/").split("?")[0];
+    const allowed = adminHosts((server.address() as AddressInfo).port);
+    if (!hostAllowed(req.headers.host, allowed)) {
+      res.writeHead(403, { "content-type": "application/json", connection: "close" });
+      res.end(`${JSON.stringify({ error: `host ${JSON.stringify(req.headers.host ?? "")} is not allowed on the admin listener`, allowed })}\n`);
+      return;
+    }
     if (path === "/metrics") {
       void gateway.metrics.registry.metrics().then((text) => {
         res.writeHead(200, { "content-type": gateway.metrics.registry.contentType });

@@ -2,7 +2,6 @@ import { EventEmitter } from "node:events";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { performance } from "node:perf_hooks";
-import type { Agent } from "node:http";
 import { pino, type Logger } from "pino";
 import type { DeploymentGraph, FunctionNode, ScalingPolicyNode, TriggerNode } from "../../lib/index.js";
 import type { Driver } from "../drivers/types.js";
@@ -12,13 +11,17 @@ import type { EngineName } from "../../lib/vocabulary.js";
 import { ZEROSCALE_DEFAULTS } from "../../lib/engines/zeroscale/defaults.js";
 import { GatewayMetrics } from "./observability.js";
 import { UsageMeter } from "./usage.js";
-import { ActivationError, FunctionPool, type PoolEvent, type PoolInstance } from "./pool.js";
-import { createAgent, type ForwardRequest, forward } from "./proxy.js";
+import { type Arrival, type BackoffOptions, type Clock, FunctionPool, type PoolEvent } from "./pool.js";
+import { ScaleController } from "./controller.js";
+import { type DataPlane, NodeDataPlane } from "./data-plane.js";
+import { dispatch } from "./dispatch.js";
 import { Router } from "./router.js";
 import { type Deliver, Scheduler } from "./schedules.js";
 import { startAdmin } from "./admin.js";
 import { startConnectors, type Connector } from "../connectors/index.js";
-import { freePort, json, readBody } from "./http.js";
+import { BodyBudget, drainBody, freePort, json, readBoundedBody } from "./http.js";
+import { applyEdgeLimits, checkRequest, EDGE_DRAIN_BYTES, type EdgeLimits, edgeLimits, serverOptions } from "./edge.js";
+import { headerProblem, stripHopByHop } from "./headers.js";
 
 export { freePort } from "./http.js";
 
@@ -75,6 +78,34 @@ export interface GatewayOptions {
   readonly maxBodyBytes?: number;
   /** Largest request header block, bytes (431 above). @default 16 KiB */
   readonly maxHeaderBytes?: number;
+  /** Longest a client may take to send the request line and headers, ms (then 408 and close). @default 10000 */
+  readonly headersTimeoutMs?: number;
+  /** Longest a client may take to send the whole request, body included, ms (then 408 and close); not the function's run time. @default 30000 */
+  readonly requestTimeoutMs?: number;
+  /** How long an idle client keep-alive connection stays open, ms; below the runner's 75 s. @default 5000 */
+  readonly keepAliveTimeoutMs?: number;
+  /** Open client connections at most on the route port; one more gets 503 and is closed at once. @default 10000 */
+  readonly maxConnections?: number;
+  /** Request bodies held in memory at once across all requests, bytes; a body that does not fit gets 503 with Retry-After. @default 256 MiB */
+  readonly maxBufferedBytes?: number;
+  /**
+   * Host values the route port answers (`name` on any port, or `name:port` exactly); any other gets
+   * 403 (against DNS rebinding). Hosts of routes with `http.host` are allowed too.
+   * @default every host
+   */
+  readonly allowedHosts?: readonly string[];
+  /**
+   * Retry an idempotent request (GET, HEAD, OPTIONS, PUT, DELETE) once, on another instance, when its
+   * instance failed after the request may have reached it (a reset or a crash). Off by default:
+   * requests are delivered at most once, and only a request that provably never reached an instance
+   * (a refused fresh connection) is sent to another one.
+   * @default false
+   */
+  readonly retryIdempotent?: boolean;
+  /** Backoff of failed instance starts (a crash loop). @default 500 ms doubling to 30 s, reset after 10 s ready */
+  readonly startBackoff?: BackoffOptions;
+  /** What carries requests to instances. @default the in-process Node proxy (NodeDataPlane) */
+  readonly dataPlane?: DataPlane;
   /** Knative's scale-to-zero-grace-period, seconds, when emulating Knative (`engine: "knative"`). @default 30 */
   readonly scaleToZeroGracePeriodSeconds?: number;
   /** Secret values for dev, by store and key (never logged). @default {} */
@@ -92,7 +123,8 @@ interface Fn {
   readonly effective: EffectiveScaling;
   readonly coldStart: ColdStartBehaviour;
   readonly scaler: EngineScaler;
-  readonly agent: Agent;
+  /** Decides its scale (the tick loop and the activation path both ask it). */
+  readonly controller: ScaleController;
   /** Measures the ready instances' CPU and memory when the policy scales on cpu or memory. */
   readonly usage: UsageMeter | undefined;
   /** The queue backlog of the connectors delivering to it. */
@@ -108,6 +140,8 @@ interface Fn {
 export interface FunctionStatus {
   readonly id: string;
   readonly name: string;
+  /** "crash-looping" while its instances fail to start (then `error` says why), else "ready" / "starting" / "at-zero". */
+  readonly state: "ready" | "starting" | "at-zero" | "crash-looping";
   readonly instances: { starting: number; ready: number; draining: number };
   readonly inflight: number;
   readonly buffered: number;
@@ -120,7 +154,7 @@ export interface FunctionStatus {
   /** Measured average CPU / memory of the ready instances, percent of the request (cpu/memory policies). */
   readonly cpuPercent: number | null;
   readonly memoryPercent: number | null;
-  /** Why the function cannot be scaled as declared (e.g. "cpu not measurable on this runtime: ..."); null when it can. */
+  /** "crash-looping: <cause>" while its instances fail to start; why it cannot be scaled as declared (e.g. "cpu not measurable on this runtime: ..."); null when all is well. */
   readonly error: string | null;
 }
 
@@ -143,7 +177,23 @@ export class Gateway extends EventEmitter {
   private scheduler: Scheduler | undefined;
   private connectors: Connector[] = [];
   private readonly t0 = performance.now();
+  /** The control plane's clock: ms since the gateway was created (pools, the controller, the scalers). */
+  private readonly clock: Clock = {
+    now: () => performance.now() - this.t0,
+    setTimer: (fn, ms) => {
+      const t = setTimeout(fn, Math.min(Math.max(0, ms), 2 ** 31 - 1));
+      t.unref(); // the servers keep the gateway alive, not its timers
+      return () => clearTimeout(t);
+    },
+  };
+  /** What carries requests to instances. */
+  private readonly plane: DataPlane;
   private readonly wallClock: () => number;
+  /** The edge limits in force (options with defaults). */
+  readonly limits: EdgeLimits;
+  private readonly bodies: BodyBudget;
+  private readonly allowedHosts: readonly string[] | undefined;
+  private refused: WeakSet<object> = new WeakSet();
   /** The engine the gateway runs. */
   readonly engine: EngineName;
 
@@ -154,8 +204,19 @@ export class Gateway extends EventEmitter {
     super();
     this.log = options.logger ?? pino({ level: "info" }, pino.destination(2));
     this.router = new Router(graph);
+    this.plane = options.dataPlane ?? new NodeDataPlane((fn) => this.fns.get(fn)?.node.concurrency ?? 1);
+    this.plane.setRoutes(this.router.routes);
     this.wallClock = options.wallClock ?? Date.now;
     this.engine = options.engine ?? "zeroscale";
+    this.limits = edgeLimits(options);
+    this.bodies = new BodyBudget(this.limits.maxBufferedBytes);
+    const routeHosts = this.router.routes.flatMap((r) => (r.host === null ? [] : [r.host]));
+    this.allowedHosts = options.allowedHosts ? [...options.allowedHosts, ...routeHosts] : undefined;
+  }
+
+  /** Bytes of request bodies held in memory now (at most `limits.maxBufferedBytes`). */
+  get bufferedBodyBytes(): number {
+    return this.bodies.bytes;
   }
 
   /** Seconds since the gateway was created. */
@@ -208,13 +269,7 @@ export class Gateway extends EventEmitter {
         fn.backlog = () => (previous?.() ?? 0) + c.backlog();
       }
     }
-    for (const fn of this.fns.values()) {
-      const initial = fn.scaler.initialInstances;
-      if (initial > 0) {
-        fn.scaler.activated(this.now());
-        fn.pool.scaleTo(initial);
-      }
-    }
+    for (const fn of this.fns.values()) fn.controller.boot();
     this.timer = setInterval(() => this.everySecond(), 1000);
     this.timer.unref();
     this.log.info({ url: this.url, admin: this.adminUrl, functions: this.fns.size }, "gateway started");
@@ -231,7 +286,7 @@ export class Gateway extends EventEmitter {
     await Promise.all([...this.fns.values()].map((f) => f.pool.close()));
     this.server?.closeAllConnections();
     await closed;
-    for (const f of this.fns.values()) f.agent.destroy();
+    this.plane.close();
     const adminClosed = new Promise<void>((r) => (this.admin ? this.admin.close(() => r()) : r()));
     this.admin?.closeAllConnections(); // event streams included
     await adminClosed;
@@ -239,10 +294,16 @@ export class Gateway extends EventEmitter {
 
   /** Per-function state, for the admin endpoint and the live view. */
   status(): FunctionStatus[] {
-    return [...this.fns.values()].map((f) => ({
+    return [...this.fns.values()].map((f) => {
+      const instances = f.pool.counts();
+      const crash = f.pool.crashLoop;
+      const state = crash ? "crash-looping" : instances.ready > 0 ? "ready" : instances.starting > 0 ? "starting" : "at-zero";
+      const errors = [...(crash ? [`crash-looping: ${crash.cause}`] : []), ...(f.unmeasurable ? [f.unmeasurable] : [])];
+      return {
       id: f.node.id,
       name: f.node.name,
-      instances: f.pool.counts(),
+      state,
+      instances,
       inflight: f.pool.inflight,
       buffered: f.pool.buffered,
       desired: f.last?.desired ?? f.pool.active,
@@ -251,28 +312,29 @@ export class Gateway extends EventEmitter {
       coldStart: f.coldStart,
       cpuPercent: f.usage?.cpuPercent ?? null,
       memoryPercent: f.usage?.memoryPercent ?? null,
-      error: f.unmeasurable ?? null,
-    }));
+      error: errors.length > 0 ? errors.join("; ") : null,
+      } satisfies FunctionStatus;
+    });
   }
 
   /** Deliver an event (schedule, queue message) to a function, waking it if needed; resolves with the status code. */
   readonly deliver: Deliver = async (fnId, trigger, event) => {
     const fn = this.fns.get(fnId);
     if (!fn) return 404;
-    const settle = fn.pool.arrive();
-    let sent: { inst: PoolInstance; res: IncomingMessage };
-    try {
-      sent = await this.send(fn, { method: "POST", path: "/", headers: event.headers, body: event.body }, {}, "event", settle);
-    } catch (e) {
-      const status = e instanceof ActivationError ? e.status : 502;
-      this.metrics.deliveries.inc({ trigger, outcome: e instanceof ActivationError ? "no-instance" : "failed" });
-      this.log.warn({ trigger, fn: fnId, err: (e as Error).message }, "event not delivered");
-      return status;
+    const arrival = fn.pool.arrive();
+    const out = await dispatch(fn, this.plane, { method: "POST", path: "/", headers: event.headers, body: event.body }, { kind: "event", extraHeaders: {}, arrival });
+    if (!out.ok) {
+      this.metrics.deliveries.inc({ trigger, outcome: out.retryAfterSeconds !== undefined ? "no-instance" : "failed" });
+      this.log.warn({ trigger, fn: fnId, err: out.message }, "event not delivered");
+      return out.status;
     }
-    const { inst, res } = sent;
     try {
+      const res = out.res;
       res.resume();
-      await new Promise((r) => res.on("end", r));
+      await new Promise<void>((resolve, reject) => {
+        res.on("end", resolve);
+        res.on("error", reject);
+      });
       const code = res.statusCode ?? 0;
       this.metrics.deliveries.inc({ trigger, outcome: code >= 200 && code < 300 ? "ok" : "failed" });
       return code;
@@ -281,7 +343,7 @@ export class Gateway extends EventEmitter {
       this.log.warn({ trigger, fn: fnId, err: (e as Error).message }, "event delivery failed");
       return 502;
     } finally {
-      fn.pool.release(inst);
+      out.release();
     }
   };
 
@@ -320,25 +382,19 @@ export class Gateway extends EventEmitter {
       waitTimeoutMs: buffer.maxWaitSeconds * 1000,
       events: { bufferSize: events.maxRequests ?? Number.POSITIVE_INFINITY, waitTimeoutMs: events.maxWaitSeconds * 1000 },
       rejectWhileCold: coldStart.mode === "reject",
-      clock: () => this.now(),
+      clock: this.clock,
       startTimeoutMs: this.options.startTimeoutMs ?? 60_000,
-      allocatePort: freePort,
+      ...(this.options.startBackoff ? { backoff: this.options.startBackoff } : {}),
+      maxInstances: effective.maxInstances,
       env: this.instanceEnv(node),
       onEvent: (e) => this.onPoolEvent(e),
     });
     const metric = effective.metric.type;
     const usage = metric === "cpu" || metric === "memory" ? new UsageMeter(node, (e) => this.log.debug({ fn: node.id, err: e.message }, "usage not measured")) : undefined;
-    const fn: Fn = { node, policy, pool, effective, coldStart, scaler, usage, agent: createAgent(node.concurrency) };
-    // A request reached the function at zero: the engine says whether it wakes now (an activator
-    // holds the request) or on its own next decision (a KEDA ScaledObject's poll).
-    pool.onActivate = () => {
-      if (scaler.activated(this.now())) {
-        pool.scaleTo(Math.max(1, Math.min(effective.maxInstances, pool.active + 1)));
-        this.log.info({ fn: node.id }, "activating from zero");
-      } else {
-        this.log.debug({ fn: node.id, engine: this.engine }, "at zero: wakes on the engine's next decision");
-      }
-    };
+    const controller = new ScaleController(node.id, scaler, pool, effective.maxInstances, () => this.now(), this.log);
+    const fn: Fn = { node, policy, pool, effective, coldStart, scaler, controller, usage };
+    // A request reached the function at zero: the controller (not the pool) decides what happens.
+    pool.onActivate = () => controller.activate();
     this.fns.set(node.id, fn);
   }
 
@@ -358,8 +414,14 @@ export class Gateway extends EventEmitter {
         this.metrics.coldStarts.inc({ function: e.fn });
         this.metrics.coldStartSeconds.observe({ function: e.fn }, e.coldStartMs / 1000);
       }
-      const level = e.state === "failed" || e.reason === "exited unexpectedly" ? "warn" : "info";
+      const level = e.state === "failed" || e.reason?.startsWith("exited unexpectedly") ? "warn" : "info";
       this.log[level]({ fn: e.fn, instance: e.id, state: e.state, coldStartMs: e.coldStartMs, reason: e.reason }, "instance");
+      // The data plane carries traffic to ready and draining instances; a draining one gets no new connection.
+      const pool = this.fns.get(e.fn)?.pool;
+      if (pool && (e.state === "ready" || e.state === "draining" || e.state === "stopped" || e.state === "failed")) {
+        this.plane.setInstances(e.fn, pool.instances.filter((i) => i.state === "ready" || i.state === "draining"));
+        if (e.state === "draining") this.plane.drain(e.fn, e.id);
+      }
       if (e.state === "ready") this.probeUsage(e.fn, e.id);
     }
     this.emit(e.type === "instance" ? "instance" : "buffer", e);
@@ -404,7 +466,7 @@ export class Gateway extends EventEmitter {
       const counts = f.pool.counts();
       const sample: LoadSample = {
         now,
-        concurrency: f.pool.demand.takeAverage(Date.now()), // time-weighted in-flight + buffered over the last second
+        concurrency: f.pool.takeConcurrency(), // time-weighted in-flight + buffered over the last second
         arrivals: f.pool.takeArrivals(),
         inflight: f.pool.inflight + f.pool.buffered + f.pool.arriving,
         backlog: f.backlog?.() ?? 0,
@@ -424,14 +486,9 @@ export class Gateway extends EventEmitter {
       this.metrics.instances.set({ function: f.node.id, state: "draining" }, counts.draining);
       this.metrics.buffered.set({ function: f.node.id }, f.pool.buffered);
       this.metrics.inflight.set({ function: f.node.id }, f.pool.inflight);
-      const observed = f.scaler.observe(sample, counts.ready, f.pool.active);
-      if (!observed) continue;
-      const decision = f.unmeasurable ? { ...observed, reason: `${f.unmeasurable} (${observed.reason})` } : observed;
+      const decision = f.controller.tick(sample, (d) => (f.unmeasurable ? { ...d, reason: `${f.unmeasurable} (${d.reason})` } : d));
+      if (!decision) continue;
       this.metrics.desired.set({ function: f.node.id }, decision.desired);
-      if (decision.desired !== f.pool.active) {
-        this.log.info({ fn: f.node.id, from: f.pool.active, to: decision.desired, reason: decision.reason }, "scale");
-        f.pool.scaleTo(decision.desired);
-      }
       // Emit when the count or the kind of reason changes (not for every tick of a countdown or a moving average).
       const changed = f.last?.desired !== decision.desired || reasonKind(f.last?.reason) !== reasonKind(decision.reason);
       f.last = decision;
@@ -440,11 +497,13 @@ export class Gateway extends EventEmitter {
   }
 
   private listen(): Promise<void> {
-    const server = createServer({ maxHeaderSize: this.options.maxHeaderBytes ?? 16 * 1024, requestTimeout: 0 }, (req, res) => void this.handle(req, res));
-    server.on("clientError", (err: NodeJS.ErrnoException, socket) => {
-      if (!socket.writable) return socket.destroy();
-      const status = err.code === "HPE_HEADER_OVERFLOW" ? "431 Request Header Fields Too Large" : "400 Bad Request";
-      socket.end(`HTTP/1.1 ${status}\r\nconnection: close\r\ncontent-type: text/plain\r\n\r\n${status}\n`);
+    const server = createServer(serverOptions(this.limits), (req, res) => void this.handle(req, res));
+    this.refused = applyEdgeLimits(server, this.limits).refused;
+    // Expect: 100-continue with a body over the limit gets its 413 before the client sends the body.
+    server.on("checkContinue", (req: IncomingMessage, res: ServerResponse) => {
+      if (Number(req.headers["content-length"] ?? "0") > this.limits.maxBodyBytes) return json(res, 413, { error: `request body over ${this.limits.maxBodyBytes} bytes` }, { connection: "close" });
+      res.writeContinue();
+      void this.handle(req, res);
     });
     this.server = server;
     return new Promise((resolve, reject) => {
@@ -455,9 +514,16 @@ export class Gateway extends EventEmitter {
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const started = performance.now();
-    const url = req.url ?? "/";
-    const path = url.split("?")[0] as string;
-    const match = this.router.match(req.method ?? "GET", req.headers.host, path);
+    if (this.refused.has(req.socket)) return void res.destroy(); // past the connection cap: already answered 503
+    // One normalisation of the target, for routing and for what the function sees (edge.ts).
+    const edge = checkRequest(req, this.allowedHosts, headerProblem(req));
+    if (!edge.ok) {
+      req.resume();
+      return json(res, edge.status, { error: edge.error }, { connection: "close" });
+    }
+    const path = edge.path;
+    const url = `${path}${edge.query}`;
+    const match = this.router.match(req.method ?? "GET", edge.host, path);
     if (!("route" in match)) {
       req.resume();
       const body = match.status === 404
@@ -472,44 +538,50 @@ export class Gateway extends EventEmitter {
       this.metrics.latencyFor(fnId).observe((performance.now() - started) / 1000);
     };
     // Counted once, now, and in flight while its body arrives (a slow upload keeps the function up).
-    const settle = fn.pool.arrive();
+    const arrival = fn.pool.arrive();
     try {
-      await this.serve(fn, req, res, url, finish, settle);
+      await this.serve(fn, req, res, url, finish, arrival);
     } finally {
-      settle();
+      arrival.settle();
+      this.bodies.release(req); // its body is no longer held
     }
   }
 
-  private async serve(fn: Fn, req: IncomingMessage, res: ServerResponse, url: string, finish: (code: number) => void, settle: () => void): Promise<void> {
+  private async serve(fn: Fn, req: IncomingMessage, res: ServerResponse, url: string, finish: (code: number) => void, arrival: Arrival): Promise<void> {
     const fnId = fn.node.id;
-    const body = await readBody(req, this.options.maxBodyBytes ?? 10 * 2 ** 20);
-    if (body === "too-large") {
-      finish(413);
-      return json(res, 413, { error: `request body over ${this.options.maxBodyBytes ?? 10 * 2 ** 20} bytes`, function: fnId }, { connection: "close" });
+    const body = await readBoundedBody(req, this.limits.maxBodyBytes, this.bodies);
+    if (body === "too-large" || body === "over-budget") {
+      // Read (and discard, bounded) the rest first, so a client still uploading sees the answer, not a reset.
+      this.bodies.release(req);
+      const drained = await drainBody(req, EDGE_DRAIN_BYTES);
+      const status = body === "too-large" ? 413 : 503;
+      finish(status);
+      const error = status === 413 ? `request body over ${this.limits.maxBodyBytes} bytes` : `the gateway holds ${this.limits.maxBufferedBytes} bytes of request bodies already; retry shortly`;
+      return json(res, status, { error, function: fnId }, status === 503 ? { "retry-after": "1", ...(drained ? {} : { connection: "close" }) } : { connection: "close" });
     }
     if (body === "aborted") return;
-    let sent: { inst: PoolInstance; res: IncomingMessage };
-    try {
-      const extra = {
-        "x-forwarded-for": req.socket.remoteAddress ?? "127.0.0.1",
-        "x-forwarded-host": req.headers.host ?? "",
-        "x-forwarded-proto": "http",
-      };
-      sent = await this.send(fn, { method: req.method ?? "GET", path: url, headers: req.headers, body }, extra, "request", settle);
-    } catch (e) {
-      if (e instanceof ActivationError) {
-        finish(e.status);
-        return json(res, e.status, { error: e.message, function: fnId }, { "retry-after": e.status === 503 ? "1" : "5" });
-      }
-      const err = e as NodeJS.ErrnoException;
-      const status = err.code === "ZS_TIMEOUT" ? 504 : 502;
-      finish(status);
-      const message = status === 504 ? `${fnId} did not answer within its timeout (${fn.node.timeoutSeconds}s)` : `the instance of ${fnId} failed before answering (${err.code ?? err.message})`;
-      return json(res, status, { error: message, function: fnId });
+    // The client leaving (before or during the response) aborts: a buffered request is dropped and
+    // never sent, an upstream request is destroyed with its socket, and the slot is freed at once.
+    const gone = new AbortController();
+    const onClose = () => {
+      if (!res.writableFinished) gone.abort();
+    };
+    res.once("close", onClose);
+    if (res.destroyed || req.socket.destroyed) gone.abort();
+    const extra = {
+      "x-forwarded-for": req.socket.remoteAddress ?? "127.0.0.1",
+      "x-forwarded-host": req.headers.host ?? "",
+      "x-forwarded-proto": "http",
+    };
+    const out = await dispatch(fn, this.plane, { method: req.method ?? "GET", path: url, headers: stripHopByHop(req.headers), body }, { kind: "request", extraHeaders: extra, arrival, signal: gone.signal, retryIdempotent: this.options.retryIdempotent ?? false });
+    if (!out.ok) {
+      finish(out.status);
+      if (out.clientGone) return;
+      return json(res, out.status, { error: out.message, function: fnId }, out.retryAfterSeconds !== undefined ? { "retry-after": String(out.retryAfterSeconds) } : {});
     }
-    const { inst, res: upstream } = sent;
+    const upstream = out.res;
     try {
-      res.writeHead(upstream.statusCode ?? 502, upstream.headers);
+      res.writeHead(upstream.statusCode ?? 502, stripHopByHop(upstream.headers));
       upstream.pipe(res);
       await new Promise<void>((resolve) => {
         upstream.on("end", resolve);
@@ -519,34 +591,12 @@ export class Gateway extends EventEmitter {
         });
         res.on("close", resolve);
       });
+      // The client left mid-response: destroy the upstream request and its socket now (not at the function's timeout).
+      if (!upstream.complete) out.abort();
       finish(upstream.statusCode ?? 502);
     } finally {
-      fn.pool.release(inst);
-    }
-  }
-
-  /**
-   * Acquire an instance and forward; an instance that refuses or resets a connection is evicted; a
-   * refused request (it never reached the instance) goes to another one, up to 3 times. The caller
-   * releases the returned instance when the response is done. `settle` (from `pool.arrive`) is
-   * called once the first acquire has taken over the request's place in flight.
-   */
-  private async send(fn: Fn, request: ForwardRequest, extra: Record<string, string>, kind: "request" | "event", settle: () => void): Promise<{ inst: PoolInstance; res: IncomingMessage }> {
-    for (let attempt = 1; ; attempt++) {
-      const acquired = fn.pool.acquire(kind);
-      settle(); // idempotent: only the first attempt's counts
-      const inst = await acquired;
-      try {
-        return { inst, res: await forward(fn.agent, inst.host, inst.port, request, fn.node.timeoutSeconds * 1000, extra) };
-      } catch (e) {
-        fn.pool.release(inst);
-        const code = (e as NodeJS.ErrnoException).code;
-        // A healthy instance neither refuses nor resets connections: take it out of rotation. Only a
-        // refused connection is retried: the request never reached the instance. After a reset it may
-        // have, so that request gets its 502.
-        if (code === "ECONNREFUSED" || code === "ECONNRESET" || code === "EPIPE") fn.pool.evict(inst, `connection ${code === "ECONNREFUSED" ? "refused" : "reset"}`);
-        if (code !== "ECONNREFUSED" || attempt >= 3) throw e;
-      }
+      out.release();
+      res.off("close", onClose);
     }
   }
 }

@@ -2,26 +2,73 @@ import { request as httpRequest } from "node:http";
 import type { FunctionNode } from "../../lib/index.js";
 import type { Driver, Instance } from "../drivers/types.js";
 import { LevelIntegrator } from "../../lib/engines/metric-window.js";
+import { describeExit, type InstanceInput, type InstanceState, transition } from "./instance.js";
 
-/** One instance as the pool sees it. */
+/** One instance as the pool sees it (its state belongs to the state machine in instance.ts). */
 export interface PoolInstance {
   readonly id: string;
   readonly host: string;
   readonly port: number;
-  state: "starting" | "ready" | "draining";
-  inflight: number;
+  readonly state: InstanceState;
+  readonly inflight: number;
   readonly handle: Instance;
+  /** When its start began (clock ms). */
   readonly startedAt: number;
+}
+
+interface Slot extends PoolInstance {
+  state: InstanceState;
+  inflight: number;
+  drainReason?: string;
+  stopping?: Promise<void>;
 }
 
 /** Why a request could not get an instance. */
 export class ActivationError extends Error {
   constructor(
-    readonly status: 503 | 504,
+    readonly status: 502 | 503 | 504,
     message: string,
+    /** Seconds for Retry-After. */
+    readonly retryAfterSeconds: number = status === 504 ? 5 : 1,
   ) {
     super(message);
   }
+}
+
+/** The client left while its request waited for an instance: it was never sent. */
+export class ClientGoneError extends Error {
+  constructor() {
+    super("the client left while its request was buffered");
+  }
+}
+
+/** Time for the pool: `now()` in ms, and timers (tests inject a fake one). */
+export interface Clock {
+  now(): number;
+  /** Call `fn` after `ms`; returns a cancel. */
+  setTimer(fn: () => void, ms: number): () => void;
+}
+
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  setTimer(fn, ms) {
+    const t = setTimeout(fn, Math.min(Math.max(0, ms), 2 ** 31 - 1));
+    t.unref(); // a pool's timers never keep the process alive on their own
+    return () => clearTimeout(t);
+  },
+};
+
+/** Waits for a started instance to pass readiness: true once it answers 2xx/3xx, false on timeout or exit. */
+export type ReadinessProbe = (target: { host: string; port: number; path: string }, timeoutMs: number, exited: Promise<unknown>) => Promise<boolean>;
+
+/** Backoff of failed starts. */
+export interface BackoffOptions {
+  /** Wait after the first failed start, ms (doubling after each further one). @default 500 */
+  readonly initialMs?: number;
+  /** Longest wait, ms. @default 30000 */
+  readonly maxMs?: number;
+  /** An instance ready this long resets the backoff, ms. @default 10000 */
+  readonly resetAfterMs?: number;
 }
 
 /** Settings of a pool. */
@@ -42,112 +89,171 @@ export interface PoolOptions {
    * @default false
    */
   readonly rejectWhileCold?: boolean;
-  /** The clock of `lastIdleAt`, seconds. @default Date.now() / 1000 */
-  readonly clock?: () => number;
-  /** Longest an instance may take to pass readiness before it is replaced, ms. */
+  /** The pool's time (ms) and timers. @default systemClock */
+  readonly clock?: Clock;
+  /** Longest an instance may take to start and pass readiness before it is replaced, ms. */
   readonly startTimeoutMs: number;
-  /** Allocate a free loopback port. */
-  readonly allocatePort: () => Promise<number>;
+  /** Readiness check. @default GET <readinessPath> polled every 5-50 ms */
+  readonly probe?: ReadinessProbe;
+  readonly backoff?: BackoffOptions;
+  /** The function's max instances (for the "at capacity" answer). */
+  readonly maxInstances?: number;
   /** Environment for instances. */
   readonly env: Readonly<Record<string, string>>;
   readonly app: string;
-  /** Called on lifecycle events (for logs, metrics and the live view). */
+  /** Called on lifecycle events (for logs, metrics, the data plane and the live view). */
   readonly onEvent: (event: PoolEvent) => void;
 }
 
 export type PoolEvent =
-  | { type: "instance"; fn: string; id: string; state: "starting" | "ready" | "draining" | "stopped" | "failed"; coldStartMs?: number; reason?: string }
+  | { type: "instance"; fn: string; id: string; state: InstanceState; coldStartMs?: number; reason?: string }
   | { type: "buffer"; fn: string; size: number };
+
+/** A request that arrived: `settle` once it asked for an instance (or gave up); `withdraw` when its client left before it was sent. */
+export interface Arrival {
+  settle(): void;
+  withdraw(): void;
+}
+
+/** A function that cannot start instances. */
+export interface CrashLoop {
+  readonly cause: string;
+  readonly failures: number;
+  /** When the next start may happen (clock ms). */
+  readonly nextStartAt: number;
+}
 
 interface Waiter {
   resolve(i: PoolInstance): void;
-  reject(e: ActivationError): void;
-  timer: NodeJS.Timeout;
-  since: number;
+  reject(e: Error): void;
+  cancelTimer: () => void;
+  detach: () => void;
 }
 
 /**
- * A function's instances: starts and drains them, holds requests while none has a free slot (the
+ * A function's instances: starts and drains them toward the target the scale controller sets (with
+ * exponential backoff after failed starts), holds requests while none has a free slot (the
  * activator's buffer), and hands each request to the ready instance with the fewest in flight,
- * never above the function's concurrency limit.
+ * never above the function's concurrency limit. It never decides scale itself: a request at zero
+ * calls `onActivate` (the controller), which calls `scaleTo`.
  */
 export class FunctionPool {
-  readonly instances: PoolInstance[] = [];
-  readonly demand: LevelIntegrator;
+  private readonly list: Slot[] = [];
+  private readonly demand: LevelIntegrator;
   private readonly waiters: Waiter[] = [];
   private closed = false;
-  /** Starts under way that have no instance entry yet (allocating a port, creating a container). */
+  /** Starts under way that have no instance yet (the driver is starting it). */
   private pendingStarts = 0;
   private readonly starting = new Set<Promise<void>>();
+  private target = 0;
+  private seq = 0;
+  /** Failed starts since the backoff was last reset. */
+  private failures = 0;
+  private nextStartAt = 0;
+  private cancelBackoff: (() => void) | undefined;
+  private crash: CrashLoop | undefined;
   /** Set by the gateway: called when a request arrives and nothing is running (scale from zero). */
   onActivate: () => void = () => {};
   /** When the pool last went from some requests in flight or buffered to none (clock seconds); null before the first. */
   lastIdleAt: number | null = null;
-  /** Requests that arrived since the last `takeArrivals()`. */
+  /** Requests that arrived since the last `takeArrivals()`, and which period that is. */
   private arrivals = 0;
+  private period = 0;
   /** Requests that arrived and have not asked for an instance yet (their body is still arriving). */
   private receiving = 0;
-  private readonly clock: () => number;
+  private readonly clock: Clock;
+  private readonly backoff: Required<BackoffOptions>;
 
   constructor(
     readonly fn: FunctionNode,
     private readonly driver: Driver,
     private readonly opts: PoolOptions,
   ) {
-    this.demand = new LevelIntegrator(Date.now());
-    this.clock = opts.clock ?? (() => Date.now() / 1000);
+    this.clock = opts.clock ?? systemClock;
+    this.demand = new LevelIntegrator(this.clock.now());
+    this.backoff = { initialMs: 500, maxMs: 30_000, resetAfterMs: 10_000, ...opts.backoff };
+  }
+
+  get instances(): readonly PoolInstance[] {
+    return this.list;
   }
 
   /** Requests that arrived since the last call (the gateway takes them each second). */
   takeArrivals(): number {
     const n = this.arrivals;
     this.arrivals = 0;
+    this.period++;
     return n;
+  }
+
+  /** Time-weighted requests in flight + buffered since the last call. */
+  takeConcurrency(): number {
+    return this.demand.takeAverage(this.clock.now());
   }
 
   /** One request fewer in flight or buffered; note when none is left. */
   private done(): void {
-    this.demand.add(-1, Date.now());
-    if (this.demand.current === 0) this.lastIdleAt = this.clock();
+    this.demand.add(-1, this.clock.now());
+    if (this.demand.current === 0) this.lastIdleAt = this.clock.now() / 1000;
   }
 
   get buffered(): number {
     return this.waiters.length;
   }
   get ready(): number {
-    return this.instances.filter((i) => i.state === "ready").length;
+    return this.list.filter((i) => i.state === "ready").length;
   }
   /** Instances that count toward the desired scale (not draining). */
   get active(): number {
-    return this.pendingStarts + this.instances.filter((i) => i.state !== "draining").length;
+    return this.pendingStarts + this.list.filter((i) => i.state === "starting" || i.state === "ready").length;
+  }
+  /** The count the controller asked for. */
+  get desired(): number {
+    return this.target;
   }
   /** Instances starting, ready and draining (for status and the live view). */
   counts(): { starting: number; ready: number; draining: number } {
     const c = { starting: this.pendingStarts, ready: 0, draining: 0 };
-    for (const i of this.instances) c[i.state]++;
+    for (const i of this.list) if (i.state === "starting" || i.state === "ready" || i.state === "draining") c[i.state]++;
     return c;
   }
   get inflight(): number {
-    return this.instances.reduce((n, i) => n + i.inflight, 0);
+    return this.list.reduce((n, i) => n + i.inflight, 0);
+  }
+  /** Set while starts fail (cleared when an instance becomes ready). */
+  get crashLoop(): CrashLoop | undefined {
+    return this.crash;
   }
 
   /**
    * A request (or event) arrived: counted once as an arrival, and in flight (for the concurrency
-   * signal and idleness) from now until the returned `settle` is called, which the caller does once
-   * it has asked for an instance (or given up). A request whose body is still arriving thus keeps the
-   * function from idling to zero under it. Wakes a function at zero at once.
+   * signal and idleness) from now until `settle`, which the caller does once it has asked for an
+   * instance (or given up). A request whose body is still arriving thus keeps the function from
+   * idling to zero under it. Wakes a function at zero at once. `withdraw` (the client left before
+   * its request was sent) takes back its arrival if no sample has counted it yet.
    */
-  arrive(): () => void {
+  arrive(): Arrival {
     this.arrivals++;
+    const period = this.period;
     this.receiving++;
-    this.demand.add(1, Date.now());
+    this.demand.add(1, this.clock.now());
     if (this.active === 0 && !this.closed) this.onActivate();
     let settled = false;
-    return () => {
+    let withdrawn = false;
+    const settle = () => {
       if (settled) return;
       settled = true;
       this.receiving--;
       this.done();
+    };
+    return {
+      settle,
+      withdraw: () => {
+        settle();
+        if (withdrawn) return;
+        withdrawn = true;
+        if (this.period === period && this.arrivals > 0) this.arrivals--;
+      },
     };
   }
 
@@ -159,16 +265,23 @@ export class FunctionPool {
   /**
    * An instance with a free slot for one request (waits in the buffer if none). Call `release` after.
    * `kind: "event"`: a delivery, which waits in the events buffer and is never refused while cold.
-   * Arrivals are counted by `arrive`, not here (a retried request asks again).
+   * `signal`: the client left; a buffered request is dropped (ClientGoneError) and never sent.
+   * Fails fast while the function is crash-looping and no start is under way.
    */
-  acquire(kind: "request" | "event" = "request"): Promise<PoolInstance> {
+  acquire(kind: "request" | "event" = "request", signal?: AbortSignal): Promise<PoolInstance> {
+    if (signal?.aborted) return Promise.reject(new ClientGoneError());
     const free = this.pick();
     if (free) {
-      this.demand.add(1, Date.now());
+      this.demand.add(1, this.clock.now());
       free.inflight++;
       return Promise.resolve(free);
     }
+    if (this.closed) return Promise.reject(new ActivationError(503, `${this.fn.id}: the gateway is shutting down`));
     if (this.active === 0) this.onActivate();
+    if (this.crash && this.ready === 0 && !this.startUnderWay()) {
+      const wait = Math.max(0, this.crash.nextStartAt - this.clock.now());
+      return Promise.reject(new ActivationError(503, `${this.fn.id}: crash-looping: ${this.crash.cause}; next start in ${(wait / 1000).toFixed(1)}s`, Math.max(1, Math.ceil(wait / 1000))));
+    }
     if (kind === "request" && this.opts.rejectWhileCold && this.ready === 0) {
       return Promise.reject(new ActivationError(503, `${this.fn.id}: no instance is ready yet (cold start mode reject); one is starting, retry shortly`));
     }
@@ -176,77 +289,130 @@ export class FunctionPool {
     if (this.waiters.length >= bufferSize) {
       return Promise.reject(new ActivationError(503, `${this.fn.id}: ${this.waiters.length} requests are already waiting for an instance (buffer size ${bufferSize})`));
     }
-    this.demand.add(1, Date.now());
+    this.demand.add(1, this.clock.now());
     return new Promise<PoolInstance>((resolve, reject) => {
+      const leave = (e: Error) => {
+        const at = this.waiters.indexOf(waiter);
+        if (at < 0) return;
+        this.waiters.splice(at, 1);
+        waiter.cancelTimer();
+        waiter.detach();
+        this.done();
+        this.opts.onEvent({ type: "buffer", fn: this.fn.id, size: this.waiters.length });
+        reject(e);
+      };
+      const onAbort = () => leave(new ClientGoneError());
       const waiter: Waiter = {
         resolve,
-        reject,
-        since: Date.now(),
-        timer: setTimeout(() => {
-          const at = this.waiters.indexOf(waiter);
-          if (at >= 0) this.waiters.splice(at, 1);
-          this.done();
-          this.opts.onEvent({ type: "buffer", fn: this.fn.id, size: this.waiters.length });
-          reject(new ActivationError(504, `${this.fn.id}: no instance became ready within ${waitTimeoutMs} ms`));
-        }, Math.min(waitTimeoutMs, 2 ** 31 - 1)),
+        reject: leave,
+        cancelTimer: this.clock.setTimer(() => leave(this.timeoutError(waitTimeoutMs)), waitTimeoutMs),
+        detach: () => signal?.removeEventListener("abort", onAbort),
       };
+      signal?.addEventListener("abort", onAbort, { once: true });
       this.waiters.push(waiter);
       this.opts.onEvent({ type: "buffer", fn: this.fn.id, size: this.waiters.length });
     });
   }
 
+  /** A wait that ran out: at capacity when instances are ready (all busy), else none became ready. */
+  private timeoutError(waitTimeoutMs: number): ActivationError {
+    const ready = this.ready;
+    if (ready === 0) return new ActivationError(504, `${this.fn.id}: no instance became ready within ${waitTimeoutMs} ms`);
+    const max = this.opts.maxInstances;
+    const atMax = max !== undefined && ready >= max ? ` (max instances ${max})` : "";
+    return new ActivationError(503, `${this.fn.id}: at capacity: ${ready} ready instance${ready === 1 ? "" : "s"}${atMax} all busy with ${this.fn.concurrency} request${this.fn.concurrency === 1 ? "" : "s"} each for ${waitTimeoutMs} ms; retry shortly`, 1);
+  }
+
   /** The request on `inst` finished. */
   release(inst: PoolInstance): void {
-    inst.inflight--;
+    const slot = inst as Slot;
+    slot.inflight--;
     this.done();
-    if (inst.state === "draining" && inst.inflight === 0) void this.stopInstance(inst, "drained");
-    else this.dispatch();
+    if (slot.inflight === 0) this.apply(slot, { type: "idle" });
+    this.dispatch();
   }
 
-  /** Take an instance that refused a connection out of rotation (it died); the autoscaler replaces it. */
+  /** Take an instance that refused or reset a connection out of rotation (it died) and stop it; the pool replaces it. */
   evict(inst: PoolInstance, reason: string): void {
-    if (inst.state === "draining") return;
-    inst.state = "draining";
-    this.opts.onEvent({ type: "instance", fn: this.fn.id, id: inst.id, state: "draining", reason });
-    void this.stopInstance(inst, reason);
-    if (this.active === 0 && this.waiters.length > 0) this.onActivate();
+    const slot = inst as Slot;
+    if (slot.state !== "ready" && slot.state !== "starting") return;
+    this.apply(slot, { type: "drain", reason });
+    this.stop(slot);
   }
 
-  /** Start or drain instances until `n` are active. */
+  /** Start or drain instances until `n` are active (the scale controller calls this). */
   scaleTo(n: number): void {
     if (this.closed) return;
-    while (this.active < n) {
-      const p = this.startInstance();
-      this.starting.add(p);
-      void p.finally(() => this.starting.delete(p));
-    }
-    const extra = this.active - n;
-    if (extra <= 0) return;
-    // Drain the least busy; starting ones first (they serve nobody yet).
-    const candidates = this.instances.filter((i) => i.state !== "draining").sort((a, b) => rank(a) - rank(b) || a.inflight - b.inflight);
-    for (const inst of candidates.slice(0, extra)) {
-      inst.state = "draining";
-      this.opts.onEvent({ type: "instance", fn: this.fn.id, id: inst.id, state: "draining" });
-      if (inst.inflight === 0) void this.stopInstance(inst, "scaled down");
-    }
+    this.target = n;
+    this.reconcile();
   }
 
   /** Stop everything (draining in-flight requests up to the function's timeout). */
   async close(): Promise<void> {
     this.closed = true;
-    for (const w of this.waiters.splice(0)) {
-      clearTimeout(w.timer);
-      this.done();
-      w.reject(new ActivationError(503, `${this.fn.id}: the gateway is shutting down`));
-    }
+    this.target = 0;
+    this.cancelBackoff?.();
+    for (const w of [...this.waiters]) w.reject(new ActivationError(503, `${this.fn.id}: the gateway is shutting down`));
     // Stop what runs (which also ends readiness probes), and wait for starts under way (they stop themselves).
-    await Promise.all([...this.instances.map((i) => this.stopInstance(i, "shutdown")), ...this.starting]);
-    await Promise.all(this.instances.map((i) => this.stopInstance(i, "shutdown")));
+    for (const i of [...this.list]) {
+      this.apply(i, { type: "drain", reason: "shutdown" });
+      this.stop(i);
+    }
+    await Promise.all([...this.list.map((i) => i.stopping), ...this.starting]);
+    await Promise.all(this.list.map((i) => this.stop(i)));
   }
 
-  private pick(): PoolInstance | undefined {
-    let best: PoolInstance | undefined;
-    for (const i of this.instances) {
+  private startUnderWay(): boolean {
+    return this.pendingStarts > 0 || this.list.some((i) => i.state === "starting");
+  }
+
+  /** Start toward the target (gated by the backoff; one start at a time after failures), drain above it. */
+  private reconcile(): void {
+    // Effects of a drain call back in here: run again after, never nested.
+    if (this.reconciling) {
+      this.again = true;
+      return;
+    }
+    this.reconciling = true;
+    try {
+      do {
+        this.again = false;
+        this.reconcileOnce();
+      } while (this.again);
+    } finally {
+      this.reconciling = false;
+    }
+  }
+
+  private reconciling = false;
+  private again = false;
+
+  private reconcileOnce(): void {
+    if (this.closed) return;
+    while (this.active < this.target) {
+      const wait = this.nextStartAt - this.clock.now();
+      if (wait > 0) {
+        if (!this.cancelBackoff) {
+          this.cancelBackoff = this.clock.setTimer(() => {
+            this.cancelBackoff = undefined;
+            this.reconcile();
+          }, wait);
+        }
+        break;
+      }
+      if (this.failures > 0 && this.startUnderWay()) break;
+      this.startOne();
+    }
+    const extra = this.active - this.target;
+    if (extra <= 0) return;
+    // Drain the least busy; starting ones first (they serve nobody yet). Starts still with the driver drain when they arrive.
+    const candidates = this.list.filter((i) => i.state === "starting" || i.state === "ready").sort((a, b) => rank(a) - rank(b) || a.inflight - b.inflight);
+    for (const inst of candidates.slice(0, extra)) this.apply(inst, { type: "drain", reason: "scaled down" });
+  }
+
+  private pick(): Slot | undefined {
+    let best: Slot | undefined;
+    for (const i of this.list) {
       if (i.state !== "ready" || i.inflight >= this.fn.concurrency) continue;
       if (!best || i.inflight < best.inflight) best = i;
     }
@@ -254,79 +420,145 @@ export class FunctionPool {
   }
 
   private dispatch(): void {
+    if (this.waiters.length === 0) return;
     while (this.waiters.length > 0) {
       const inst = this.pick();
-      if (!inst) return;
+      if (!inst) break;
       const w = this.waiters.shift() as Waiter;
-      clearTimeout(w.timer);
+      w.cancelTimer();
+      w.detach();
       inst.inflight++;
       w.resolve(inst);
     }
-    this.opts.onEvent({ type: "buffer", fn: this.fn.id, size: 0 });
+    this.opts.onEvent({ type: "buffer", fn: this.fn.id, size: this.waiters.length });
   }
 
-  private async startInstance(): Promise<void> {
+  /** Feed an input to an instance's state machine and carry out the effects. */
+  private apply(inst: Slot, input: InstanceInput): void {
+    const t = transition(inst.state, input, { inflight: inst.inflight, drainReason: inst.drainReason });
+    if (input.type === "drain" && inst.drainReason === undefined) inst.drainReason = input.reason;
+    const from = inst.state;
+    inst.state = t.state;
+    for (const e of t.effects) {
+      switch (e.type) {
+        case "emit": {
+          const reason = e.state === "failed" && this.crash ? this.crashReason() : e.reason;
+          const extra = e.state === "ready" ? { coldStartMs: Math.round(this.clock.now() - inst.startedAt) } : {};
+          this.opts.onEvent({ type: "instance", fn: this.fn.id, id: inst.id, state: e.state, ...extra, ...(reason !== undefined ? { reason } : {}) });
+          if (e.state === "ready") this.onReady(inst);
+          break;
+        }
+        case "stop":
+          this.stop(inst);
+          break;
+        case "cleanup":
+          void inst.handle.stop(0).catch(() => undefined); // remove what is left of it (a stopped container)
+          break;
+        case "remove": {
+          const at = this.list.indexOf(inst);
+          if (at >= 0) this.list.splice(at, 1);
+          break;
+        }
+        case "dispatch":
+          this.dispatch();
+          break;
+        case "start-failed":
+          this.startFailed(e.cause);
+          break;
+      }
+    }
+    if (from !== t.state) this.reconcile();
+  }
+
+  private stop(inst: Slot): Promise<void> {
+    inst.stopping ??= inst.handle.stop(this.fn.timeoutSeconds * 1000).then(
+      () => this.apply(inst, { type: "stopped" }),
+      () => this.apply(inst, { type: "stopped" }),
+    );
+    return inst.stopping;
+  }
+
+  private onReady(inst: Slot): void {
+    this.crash = undefined;
+    this.nextStartAt = 0;
+    if (this.failures > 0) {
+      this.clock.setTimer(() => {
+        if (inst.state === "ready") this.failures = 0;
+      }, this.backoff.resetAfterMs);
+    }
+  }
+
+  /** A start failed: back off exponentially, and fail the waiters at once with the cause when nothing is ready. */
+  private startFailed(cause: string): void {
+    this.failures++;
+    const delay = Math.min(this.backoff.maxMs, this.backoff.initialMs * 2 ** (this.failures - 1));
+    this.nextStartAt = this.clock.now() + delay;
+    this.crash = { cause, failures: this.failures, nextStartAt: this.nextStartAt };
+    if (this.ready === 0) {
+      const error = new ActivationError(502, `${this.fn.id}: crash-looping: ${cause}`);
+      for (const w of [...this.waiters]) w.reject(error);
+    }
+  }
+
+  private crashReason(): string {
+    const c = this.crash as CrashLoop;
+    return `crash-looping: ${c.cause}; start ${c.failures} failed, next in ${((c.nextStartAt - this.clock.now()) / 1000).toFixed(1)}s`;
+  }
+
+  private startOne(): void {
     this.pendingStarts++;
-    const startedAt = Date.now();
-    let handle: Instance;
-    let port = 0;
-    try {
-      port = await this.opts.allocatePort();
-      handle = await this.driver.start({ app: this.opts.app, fn: this.fn, port, env: this.opts.env });
-    } catch (e) {
+    const startedAt = this.clock.now();
+    const pendingId = `${this.fn.name}-start-${++this.seq}`;
+    const p = (async () => {
+      const started = this.driver.start({ app: this.opts.app, fn: this.fn, env: this.opts.env });
+      let cancel = () => {};
+      const timedOut = new Promise<never>((_, reject) => {
+        cancel = this.clock.setTimer(() => reject(new Error(`not listening within ${this.opts.startTimeoutMs} ms`)), this.opts.startTimeoutMs);
+      });
+      let handle: Instance;
+      try {
+        handle = await Promise.race([started, timedOut]);
+      } catch (e) {
+        void started.then((h) => h.stop(0), () => undefined); // a start that comes too late is stopped
+        this.pendingStarts--;
+        if (this.closed) return;
+        this.startFailed((e as Error).message);
+        this.opts.onEvent({ type: "instance", fn: this.fn.id, id: pendingId, state: "failed", reason: this.crashReason() });
+        this.reconcile();
+        return;
+      } finally {
+        cancel();
+      }
       this.pendingStarts--;
-      this.opts.onEvent({ type: "instance", fn: this.fn.id, id: `${this.fn.name}-port-${port}`, state: "failed", reason: String((e as Error).message) });
-      return;
-    }
-    this.pendingStarts--;
-    const inst: PoolInstance = { id: handle.id, host: handle.host ?? "127.0.0.1", port: handle.port, state: "starting", inflight: 0, handle, startedAt };
-    this.instances.push(inst);
-    if (this.closed) {
-      await this.stopInstance(inst, "shutdown");
-      return;
-    }
-    this.opts.onEvent({ type: "instance", fn: this.fn.id, id: inst.id, state: "starting" });
-    void handle.exited.then(() => this.onExit(inst));
-    const ok = await probeReady(inst.host, inst.port, this.fn.readinessPath, this.opts.startTimeoutMs, handle.exited);
-    if (!ok) {
-      this.opts.onEvent({ type: "instance", fn: this.fn.id, id: inst.id, state: "failed", reason: `not ready within ${this.opts.startTimeoutMs} ms (GET ${this.fn.readinessPath} on ${inst.host}:${inst.port})` });
-      await this.stopInstance(inst, "never ready");
-      return;
-    }
-    if (inst.state === "starting") {
-      inst.state = "ready";
-      this.opts.onEvent({ type: "instance", fn: this.fn.id, id: inst.id, state: "ready", coldStartMs: Date.now() - startedAt });
-      this.dispatch();
-    } else if (inst.state === "draining" && inst.inflight === 0) {
-      await this.stopInstance(inst, "scaled down before ready");
-    }
-  }
-
-  private onExit(inst: PoolInstance): void {
-    const at = this.instances.indexOf(inst);
-    if (at < 0) return;
-    this.instances.splice(at, 1);
-    this.opts.onEvent({ type: "instance", fn: this.fn.id, id: inst.id, state: "stopped", reason: inst.state === "draining" ? "stopped" : "exited unexpectedly" });
-    void inst.handle.stop(0); // remove what is left of it (a stopped container)
-  }
-
-  private async stopInstance(inst: PoolInstance, reason: string): Promise<void> {
-    inst.state = "draining";
-    await inst.handle.stop(this.fn.timeoutSeconds * 1000);
-    const at = this.instances.indexOf(inst);
-    if (at >= 0) {
-      this.instances.splice(at, 1);
-      this.opts.onEvent({ type: "instance", fn: this.fn.id, id: inst.id, state: "stopped", reason });
-    }
+      const inst: Slot = { id: handle.id, host: handle.host ?? "127.0.0.1", port: handle.port, state: "starting", inflight: 0, handle, startedAt };
+      this.list.push(inst);
+      this.opts.onEvent({ type: "instance", fn: this.fn.id, id: inst.id, state: "starting" });
+      void handle.exited.then(
+        (info) => this.apply(inst, { type: "exited", cause: describeExit(info) }),
+        () => this.apply(inst, { type: "exited", cause: "exited" }),
+      );
+      if (this.closed || this.active > this.target) {
+        this.apply(inst, { type: "drain", reason: this.closed ? "shutdown" : "scaled down before ready" });
+        return;
+      }
+      const remaining = Math.max(0, this.opts.startTimeoutMs - (this.clock.now() - startedAt));
+      const probe = this.opts.probe ?? probeReady;
+      const ok = await probe({ host: inst.host, port: inst.port, path: this.fn.readinessPath }, remaining, handle.exited);
+      if (inst.state !== "starting") return;
+      this.apply(inst, ok ? { type: "ready" } : { type: "not-ready", cause: `not ready within ${this.opts.startTimeoutMs} ms (GET ${this.fn.readinessPath} on ${inst.host}:${inst.port})` });
+    })();
+    this.starting.add(p);
+    void p.finally(() => this.starting.delete(p));
   }
 }
 
-function rank(i: PoolInstance): number {
+function rank(i: Slot): number {
   return i.state === "starting" ? 0 : 1;
 }
 
 /** Poll GET <path> on host:port until a 2xx/3xx (Kubernetes' httpGet probe), the instance exits, or the timeout. */
-async function probeReady(host: string, port: number, path: string, timeoutMs: number, exited: Promise<void>): Promise<boolean> {
+export async function probeReady(target: { host: string; port: number; path: string }, timeoutMs: number, exited: Promise<unknown>): Promise<boolean> {
+  const { host, port, path } = target;
   let gone = false;
   void exited.then(() => (gone = true));
   const deadline = Date.now() + timeoutMs;

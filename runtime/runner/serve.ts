@@ -6,6 +6,7 @@
  *   ZEROSCALE_HOST        address to bind (default 127.0.0.1)
  *   ZEROSCALE_HANDLER     path of the handler module
  *   ZEROSCALE_EXPORT      export to call (default "default")
+ * It ends when its parent dies (see watchParent).
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { pathToFileURL } from "node:url";
@@ -28,7 +29,24 @@ function toRequest(req: IncomingMessage, body: Buffer, origin: string): Request 
   const method = req.method ?? "GET";
   const init: RequestInit = { method, headers };
   if (method !== "GET" && method !== "HEAD" && body.length > 0) init.body = body;
-  return new Request(new URL(req.url ?? "/", origin), init);
+  return new Request(requestUrl(req.url ?? "/", origin), init);
+}
+
+/**
+ * `request.url`: this runner's own origin plus the request-target's path and query, never the
+ * target's authority. `new URL(target, origin)` would read `//evil.example/login` as another host
+ * (an open redirect for `new URL("/x", request.url)`); an absolute-form target keeps only its path.
+ * The gateway has already normalised the path (runtime/gateway/edge.ts).
+ */
+export function requestUrl(target: string, origin: string): string {
+  let path = target;
+  if (!path.startsWith("/")) {
+    const m = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*(.*)$/is.exec(path);
+    path = m ? (m[1] as string) : "/";
+    if (!path.startsWith("/")) path = `/${path}`;
+  }
+  // Appended to a parsed origin, every leading slash stays in the path.
+  return new URL(`${origin}${path}`).href;
 }
 
 async function send(res: ServerResponse, response: Response): Promise<void> {
@@ -50,13 +68,14 @@ async function main(): Promise<void> {
   const handler = await loadHandler();
   const port = Number(process.env["PORT"] ?? "8080");
   const host = process.env["ZEROSCALE_HOST"] ?? "127.0.0.1";
-  const origin = `http://${host}:${port}`;
+  // Loopback when bound to every address; the port actually bound (PORT may be 0).
+  const originOf = () => `http://${host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host.includes(":") ? `[${host}]` : host}:${(server.address() as { port: number } | null)?.port ?? port}`;
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
       Promise.resolve()
-        .then(() => handler(toRequest(req, Buffer.concat(chunks), origin)))
+        .then(() => handler(toRequest(req, Buffer.concat(chunks), originOf())))
         .then((response) => {
           if (!(response instanceof Response)) throw new Error("the handler did not return a Response");
           return send(res, response);
@@ -71,13 +90,40 @@ async function main(): Promise<void> {
   // Outlive the gateway's pooled sockets, so the gateway closes idle connections first.
   server.keepAliveTimeout = 75_000;
   server.headersTimeout = 80_000;
-  server.listen(port, host);
+  server.listen(port, host, () => process.send?.({ port: (server.address() as { port: number }).port })); // the bound port (PORT=0), to a driver that spawned it with IPC
   const stop = () => {
     server.close(() => process.exit(0)); // finish in-flight requests...
     server.closeIdleConnections(); // ...but do not wait for idle keep-alive sockets
   };
   process.on("SIGTERM", stop);
   process.on("SIGINT", stop);
+  watchParent(stop);
+}
+
+/**
+ * End with the process that started us, however it dies (SIGKILL included): an instance must never
+ * outlive its gateway. Two signals: the IPC channel the process driver opens closes ('disconnect'),
+ * and, for parents without one, being re-parented (process.ppid changes; polled every 500 ms). In a
+ * container the parent is the init process and never changes; the Docker drivers stop containers.
+ * After `stop` (drain) gets 1 s, the runner exits regardless.
+ */
+function watchParent(stop: () => void): void {
+  let ending = false;
+  const end = (why: string) => {
+    if (ending) return;
+    ending = true;
+    console.error(JSON.stringify({ level: "warn", msg: `the gateway is gone (${why}): stopping` }));
+    setTimeout(() => process.exit(0), 1000).unref();
+    stop();
+  };
+  if (process.channel) {
+    process.on("disconnect", () => end("its IPC channel closed"));
+    process.channel.unref(); // the channel alone does not keep the runner alive
+  }
+  const parent = process.ppid;
+  setInterval(() => {
+    if (process.ppid !== parent) end(`re-parented from ${parent} to ${process.ppid}`);
+  }, 500).unref();
 }
 
 main().catch((e: unknown) => {
