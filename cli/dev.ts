@@ -1,20 +1,22 @@
-import { readFileSync } from "node:fs";
+import { closeSync, constants, openSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { pino } from "pino";
-import { synth } from "../lib/synth.js";
 import { DockerDriver } from "../runtime/drivers/docker.js";
 import { ProcessDriver } from "../runtime/drivers/process.js";
 import type { Driver } from "../runtime/drivers/types.js";
 import { type ColdStartOverride, type FunctionStatus, Gateway, type GatewayOptions } from "../runtime/gateway/gateway.js";
 import type { ScaleDecision } from "../lib/engines/types.js";
 import type { EngineName } from "../lib/vocabulary.js";
-import { CliError, loadApp } from "./load.js";
+import { JsonView } from "./dev-json.js";
+import { flagError, listenProblem, readSecretsFile } from "./flags.js";
+import { CliError, loadApp, synthProgram } from "./load.js";
 
 /** Options of `zeroscale dev`. */
 export interface DevOptions {
-  readonly port: string;
-  readonly adminPort: string;
+  /** Route and admin ports (parsed by cli/flags.ts; 0 = any free port). */
+  readonly port: number;
+  readonly adminPort: number;
   readonly runtime?: "docker" | "process";
   readonly secrets?: string;
   /** Knative's scale-to-zero grace period, seconds (with `emulate: "knative"`). */
@@ -34,6 +36,8 @@ export interface DevOptions {
   readonly maxBody?: number;
   readonly maxBufferedBytes?: number;
   readonly allowedHost?: readonly string[];
+  /** Status as JSON lines on stdout (cli/dev-json.ts); logs then go to stderr. */
+  readonly json?: boolean;
 }
 
 /** The Gateway edge options the flags ask for (only those given). */
@@ -65,18 +69,21 @@ export function coldStartFromFlags(opts: Pick<DevOptions, "coldStartBuffer" | "c
 
 /** `zeroscale dev <app>`: stand the app up on this machine until Ctrl-C. */
 export async function dev(program: string, opts: DevOptions): Promise<void> {
-  const { app, file } = await loadApp(program);
-  const graph = synth(app);
+  const loaded = await loadApp(program);
+  const { file } = loaded;
+  const graph = await synthProgram(loaded);
   const baseDir = dirname(file);
-  const interactive = process.stdout.isTTY === true;
-  // On a terminal the live view owns the screen, so logs go to a file; otherwise to stdout.
-  const logFile = join(tmpdir(), `zeroscale-dev-${graph.app.name}.log`);
-  const logger = pino({ level: opts.logLevel }, interactive ? pino.destination({ dest: logFile, sync: false }) : pino.destination(1));
+  const interactive = process.stdout.isTTY === true && opts.json !== true;
+  // Logs always go to this run's file; on a terminal the live view owns the screen, otherwise stdout gets them too.
+  const logFile = createLogFile(graph.app.name);
+  const toFile = pino.destination({ dest: logFile, sync: false });
+  const level = opts.logLevel as pino.Level;
+  const logger = pino({ level }, interactive ? toFile : pino.multistream([{ level, stream: toFile }, { level, stream: pino.destination(opts.json ? 2 : 1) }]));
   const fnLog = (fn: string, stream: "stdout" | "stderr", line: string) => logger.info({ fn, stream }, line);
   const runtime = opts.runtime ?? ((await DockerDriver.reachable()) ? "docker" : "process");
   const driver: Driver = runtime === "docker" ? new DockerDriver({ baseDir, log: fnLog }) : new ProcessDriver(baseDir, fnLog);
-  if (runtime === "docker" && !(await DockerDriver.reachable())) throw new CliError("--runtime docker: no Docker engine answers; start one (dockerd) or use --runtime process");
-  const secrets = opts.secrets ? (JSON.parse(readFileSync(opts.secrets, "utf8")) as Record<string, Record<string, string>>) : {};
+  if (runtime === "docker" && !(await DockerDriver.reachable())) throw flagError("dev", "--runtime", "docker", "finds no Docker engine that answers", "start one (dockerd, Docker Desktop) or use --runtime process", "ZS-CLI-RUNTIME");
+  const secrets = opts.secrets ? readSecretsFile(opts.secrets) : {};
   const coldStart = coldStartFromFlags(opts);
   const engine = opts.emulate ?? "zeroscale";
   const gateway = new Gateway(graph, {
@@ -94,14 +101,14 @@ export async function dev(program: string, opts: DevOptions): Promise<void> {
     await gateway.start();
   } catch (e) {
     await gateway.stop().catch(() => undefined);
-    throw new CliError(String((e as Error).message));
+    throw listenProblem(e, opts) ?? new CliError(String((e as Error).message));
   }
   const header = [`zeroscale dev: ${graph.app.name} on ${runtime === "docker" ? "Docker" : "processes"}, ${engine === "zeroscale" ? "scaling as declared" : `emulating ${engine}'s scaling`} (Ctrl-C stops everything)`];
   for (const f of gateway.status()) header.push(`  ${f.id}: ${describeEffective(f.effective, f.coldStart)}`);
   for (const r of gateway.routes) header.push(`  ${gateway.url}${r.path}  ${r.methods.length ? r.methods.join(",") : "*"}${r.host ? ` host ${r.host}` : ""} -> ${r.fn}`);
   header.push(`  admin: ${gateway.adminUrl}/status  /metrics  /events`);
-  if (interactive) header.push(`  logs: ${logFile}`);
-  const view = new LiveView(header, interactive);
+  header.push(`  logs: ${logFile}`);
+  const view = opts.json ? new JsonView(gateway, { app: graph.app.name, runtime, engine, logFile }) : new LiveView(header, interactive);
   gateway.on("decision", (d: ScaleDecision) => view.decision(d));
   const timer = setInterval(() => view.render(gateway.status()), 500);
   view.render(gateway.status());
@@ -118,6 +125,23 @@ export async function dev(program: string, opts: DevOptions): Promise<void> {
   view.say("stopping: draining requests and removing instances...");
   await gateway.stop();
   view.say("stopped.");
+}
+
+/**
+ * This run's log file: `$TMPDIR/zeroscale-dev-<app>-<pid>.log` (`-<pid>-<ms>.log` if a run with a reused pid left one), created new (never an existing file or
+ * a symlink planted there) and readable only by its owner (0600): instance output may hold secrets.
+ */
+export function createLogFile(app: string, dir = tmpdir(), pid = process.pid): string {
+  const base = join(dir, `zeroscale-dev-${app.replace(/[^A-Za-z0-9._-]/g, "_")}-${pid}`);
+  for (const file of [`${base}.log`, `${base}-${Date.now()}.log`]) {
+    try {
+      closeSync(openSync(file, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY | constants.O_NOFOLLOW, 0o600));
+      return file;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw new CliError(`cannot create the log file ${file}: ${(e as Error).message}`);
+    }
+  }
+  throw new CliError(`cannot create a new log file at ${base}.log: it exists (a run with the same pid left it)`);
 }
 
 /** One line of what the gateway will do with a function: bounds, metric, time to zero, cold start. */

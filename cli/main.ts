@@ -1,123 +1,142 @@
-import { mkdirSync, writeFileSync } from "node:fs";
-import { mkdir, rm, writeFile } from "node:fs/promises";
-import { dirname, join, relative, resolve } from "node:path";
-import { Command, InvalidArgumentError, Option } from "commander";
-import { parseDurationMillis } from "../lib/duration.js";
+import { existsSync } from "node:fs";
+import { mkdir, writeFile } from "node:fs/promises";
+import { dirname, join, resolve } from "node:path";
+import { Command, CommanderError, Option } from "commander";
 import { toDot, toMermaid } from "../lib/graph/render.js";
 import { summarizeGraph } from "../lib/graph/summary.js";
 import type { DeploymentGraph } from "../lib/graph/types.js";
-import { synth } from "../lib/synth.js";
-import { formatDiagnostic, ValidationError } from "../lib/validation/diagnostic.js";
-import { type ArtifactFile, BackendError, type PlanView } from "../lib/backend.js";
-import { type BackendName, backendsWithFlag, cliBackends } from "./backends.js";
+import { type Diagnostic, ValidationError } from "../lib/validation/diagnostic.js";
+import { type ArtifactFile, BackendError, type Plan, type PlanView } from "../lib/backend.js";
+import { type BackendName, backendsWithFlag, type CliBackendOptions, cliBackends } from "./backends.js";
 import type { DevOptions } from "./dev.js";
-import { CliError, loadApp } from "./load.js";
+import { EXIT } from "./exit-codes.js";
+import * as flags from "./flags.js";
+import { FlagError, flagError } from "./flags.js";
+import { init, ownPackage } from "./init.js";
+import { CliError, loadApp, synthProgram } from "./load.js";
+import { MANIFEST, shownPath, writeOutput } from "./out-dir.js";
+import { type CliDiagnostic, diagnosticJson, Output, quietOnClosedStdout } from "./output.js";
 
 /** Serialize a graph exactly as `synth` writes it (stable: same graph, same bytes). */
 export function graphJson(graph: DeploymentGraph): string {
   return `${JSON.stringify(graph, null, 2)}\n`;
 }
 
+/** The default output folder of `synth`: its own, never the package's dist/ or the project itself. */
+export const DEFAULT_OUT = "zeroscale.out";
+
+/** A failure inside the user's program (it threw while loading or building the app): exit 3. */
+class ProgramFailure extends Error {
+  override readonly name = "UserProgramError";
+  constructor(readonly program: string, override readonly cause: unknown) {
+    super(cause instanceof Error ? cause.message : String(cause));
+  }
+}
+
+/** Several backends' compile errors at once (validate/synth --backend): exit 1. */
+class CompileFailure extends Error {
+  override readonly name = "CompileFailure";
+  constructor(readonly diagnostics: readonly CliDiagnostic[]) {
+    super(`${diagnostics.length} unsupported use${diagnostics.length === 1 ? "" : "s"}`);
+  }
+}
+
+/** Load the program: its import and construction run the user's code, so what they throw is exit 3. */
+async function loadProgram(program: string): Promise<Awaited<ReturnType<typeof loadApp>>> {
+  try {
+    return await loadApp(program);
+  } catch (e) {
+    if (e instanceof CliError || e instanceof ValidationError || (e instanceof Error && e.name === "UserProgramError")) throw e;
+    throw new ProgramFailure(program, e);
+  }
+}
+
+/** Load the program and synthesize it with its folder as base: `code.path` and handler files are checked, and handler exports read. */
 async function loadGraph(program: string): Promise<DeploymentGraph> {
-  const { app } = await loadApp(program);
-  return synth(app);
+  return synthProgram(await loadProgram(program));
 }
 
-/** Write every file (synchronously: for 10,000 small files that is several times faster than awaiting each). */
-function writeArtifacts(outDir: string, files: readonly ArtifactFile[]): string[] {
-  const written: string[] = [];
-  const made = new Set<string>();
-  for (const f of files) {
-    const target = join(outDir, f.path);
-    const dir = dirname(target);
-    if (!made.has(dir)) {
-      mkdirSync(dir, { recursive: true });
-      made.add(dir);
+/** Compile the graph with each backend: their plans, or every backend's errors at once. */
+function compileAll(graph: DeploymentGraph, names: readonly BackendName[], options: CliBackendOptions) {
+  const backends = cliBackends();
+  const compiled: { name: BackendName; backend: ReturnType<NonNullable<ReturnType<typeof backends.get>>>; plan: Plan }[] = [];
+  const errors: CliDiagnostic[] = [];
+  const warnings: CliDiagnostic[] = [];
+  for (const name of names) {
+    const backend = (backends.get(name) as NonNullable<ReturnType<typeof backends.get>>)(options);
+    try {
+      const plan = backend.compile(graph);
+      compiled.push({ name, backend, plan });
+      for (const w of plan.warnings) if (!graph.warnings.includes(w)) warnings.push({ ...w, backend: name });
+    } catch (e) {
+      if (!(e instanceof BackendError)) throw e;
+      errors.push(...e.errors.map((d) => ({ ...d, backend: e.backend })));
     }
-    writeFileSync(target, f.content);
-    written.push(target);
   }
-  return written;
+  return { compiled, errors, warnings };
 }
 
-function parseBufferSize(value: string): number {
-  if (!/^\d+$/.test(value) || Number(value) < 1) throw new InvalidArgumentError("Expected a whole number of requests >= 1, e.g. 100.");
-  return Number(value);
-}
-
-function parseWait(value: string): number {
-  const ms = parseDurationMillis(value);
-  if (ms === undefined || ms <= 0) throw new InvalidArgumentError('Expected a duration above 0 such as "500ms", "30s" or "2m".');
-  return ms;
-}
-
-function parseGrace(value: string): number {
-  if (!/^\d+$/.test(value)) throw new InvalidArgumentError("Expected a whole number of seconds >= 0, e.g. 30.");
-  return Number(value);
-}
-
-function parseEdgeDuration(value: string): number {
-  const ms = parseDurationMillis(value);
-  if (ms === undefined || ms <= 0 || !Number.isSafeInteger(ms)) throw new InvalidArgumentError('Expected a duration above 0 such as "10s", "500ms" or "1m".');
-  return ms;
-}
-
-function parseConnections(value: string): number {
-  if (!/^\d+$/.test(value) || Number(value) < 1 || !Number.isSafeInteger(Number(value))) throw new InvalidArgumentError("Expected a whole number of connections >= 1, e.g. 10000.");
-  return Number(value);
-}
-
-const SIZE_UNITS: Readonly<Record<string, number>> = { "": 1, b: 1, kb: 1e3, kib: 2 ** 10, mb: 1e6, mib: 2 ** 20, gb: 1e9, gib: 2 ** 30 };
-
-/** A size in bytes: a whole number, or a number with B, KB, KiB, MB, MiB, GB or GiB ("10MiB", "1.5MB"). */
-export function parseBytes(value: string): number {
-  const m = /^(\d+(?:\.\d+)?)\s*([a-z]*)$/i.exec(value.trim());
-  const unit = SIZE_UNITS[(m?.[2] ?? "").toLowerCase()];
-  const bytes = m && unit !== undefined ? Math.floor(Number(m[1]) * unit) : NaN;
-  if (!Number.isSafeInteger(bytes) || bytes < 1) throw new InvalidArgumentError('Expected a size of at least 1 byte such as "10MiB", "512KiB" or "1048576" (units: B, KB, KiB, MB, MiB, GB, GiB).');
-  return bytes;
-}
-
-function collectHost(value: string, previous: string[] | undefined): string[] {
-  if (!/^(\[[0-9a-f:.]+\]|[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*\.?)(:\d{1,5})?$/i.test(value)) {
-    throw new InvalidArgumentError('Expected a host name, optionally with a port, such as "localhost", "app.test:3000" or "[::1]:3000".');
-  }
-  return [...(previous ?? []), value];
+/** The state of one run, read when it fails (which command, and whether it speaks JSON). */
+interface RunState {
+  command: string;
+  json: boolean;
+  readonly io: Output;
 }
 
 /** Build the `zeroscale` command. */
-export function createCli(): Command {
+export function createCli(state: RunState = { command: "", json: false, io: new Output() }): Command {
+  const io = state.io;
   const cli = new Command("zeroscale")
-    .description("Serverless infrastructure as code: synthesize, validate and draw zeroscale apps.")
+    .description("Serverless infrastructure as code: synthesize, validate, draw and run zeroscale apps.")
+    .version(ownPackage().version, "-V, --version", "print the zeroscale version")
     .option("--verbose", "print stack traces on errors")
-    .showHelpAfterError();
+    .option("--no-color", "no colour in the output (also: the NO_COLOR environment variable; colour is only ever used on a terminal)")
+    .showSuggestionAfterError(true)
+    .showHelpAfterError("(add --help for usage)")
+    .exitOverride()
+    .configureOutput({
+      // With --json the failure is reported once, as the command's JSON document (runCli).
+      outputError: (str, write) => (state.json ? undefined : write(str)),
+    });
+  cli.hook("preAction", (_root, action) => {
+    state.command = action.name();
+    state.json = action.opts()["json"] === true;
+    io.json = state.json;
+    io.setColor(cli.opts()["color"] as boolean | undefined);
+  });
 
-  const backends = cliBackends();
-  const backendNames = [...backends.keys()];
+  const backendNames = [...cliBackends().keys()];
+  const addBackendOptions = (cmd: Command, name: string) =>
+    cmd
+      .addOption(new Option("-b, --backend <name>", `a backend to compile for: ${backendNames.join(", ")}; repeat it or give a comma list (--backend knative,keda)`).argParser(flags.list(name, "--backend", backendNames)))
+      .option("--namespace <ns>", `Kubernetes namespace (${backendsWithFlag("namespace").join(", ")})`)
+      .option("--image-registry <prefix>", `registry for build/code functions' images: <prefix>/<function name>:<tag> (${backendsWithFlag("imageRegistry").join(", ")})`)
+      .option("--image-tag <tag>", "tag for --image-registry images", "latest");
 
-  cli
-    .command("synth")
-    .description("synthesize an app: write graph.json and each backend's artifacts")
-    .argument("<app>", "the program (.ts or .js) exporting the App")
-    .option("-o, --out <dir>", "output directory", "dist")
-    .addOption(new Option("-b, --backend <name...>", "backends to write artifacts for (each into <out>/<name>/)").choices(backendNames))
-    .option("--namespace <ns>", `Kubernetes namespace (${backendsWithFlag("namespace").join(", ")})`)
-    .option("--image-registry <prefix>", `registry for build/code functions' images: <prefix>/<function name>:<tag> (${backendsWithFlag("imageRegistry").join(", ")})`)
-    .option("--image-tag <tag>", "tag for --image-registry images", "latest")
+  addBackendOptions(
+    cli
+      .command("synth")
+      .description(`synthesize an app: write graph.json and each backend's artifacts into the output folder (default ${DEFAULT_OUT}/)`)
+      .argument("<app>", "the program (.ts or .js) exporting the App")
+      .option("-o, --out <dir>", `output folder; zeroscale keeps a ${MANIFEST} there and refuses a non-empty folder without one`, DEFAULT_OUT)
+      .option("--force", "write into a non-empty folder zeroscale did not write (it overwrites only its own files and deletes nothing)"),
+    "synth",
+  )
     .option("--strict", "treat warnings as errors (exit 1 listing them)")
     .option("--single-file", "write each backend's manifests to one manifests.yaml instead of one file per function")
-    .action(async (program: string, opts: { out: string; backend?: string[]; namespace?: string; imageRegistry?: string; imageTag?: string; strict?: boolean; singleFile?: boolean }) => {
+    .option("--json", "print one JSON document (files written, diagnostics) on stdout")
+    .action(async (program: string, opts: { out: string; force?: boolean; backend?: BackendName[]; namespace?: string; imageRegistry?: string; imageTag?: string; strict?: boolean; singleFile?: boolean; json?: boolean }) => {
       const graph = await loadGraph(program);
       const outDir = resolve(opts.out);
+      const shown = shownPath(outDir);
+      const { compiled, errors, warnings: backendWarnings } = compileAll(graph, opts.backend ?? [], { namespace: opts.namespace, imageRegistry: opts.imageRegistry, imageTag: opts.imageTag });
+      const warnings: CliDiagnostic[] = [...graph.warnings, ...backendWarnings];
+      if (errors.length > 0) throw new CompileFailure([...errors, ...warnings]);
+      if (opts.strict && warnings.length > 0) throw new ValidationError(warnings.map((w) => ({ ...w, severity: "error" as const })) as Diagnostic[]);
       const files: ArtifactFile[] = [{ path: "graph.json", content: graphJson(graph) }];
-      const warnings = [...graph.warnings];
       const views: { name: string; view: PlanView }[] = [];
-      for (const name of opts.backend ?? []) {
-        const make = backends.get(name as BackendName) as NonNullable<ReturnType<typeof backends.get>>;
-        const backend = make({ namespace: opts.namespace, imageRegistry: opts.imageRegistry, imageTag: opts.imageTag });
-        const plan = backend.compile(graph);
+      for (const { name, backend, plan } of compiled) {
         views.push({ name, view: backend.view(plan) });
-        warnings.push(...plan.warnings.filter((w) => !graph.warnings.includes(w)));
         let artifacts = backend.artifacts(plan);
         if (opts.singleFile) {
           const manifests = artifacts.filter((f) => f.path.startsWith("manifests/"));
@@ -125,33 +144,61 @@ export function createCli(): Command {
         }
         for (const f of artifacts) files.push({ path: join(name, f.path), content: f.content });
       }
-      if (opts.strict && warnings.length > 0) throw new ValidationError(warnings.map((w) => ({ ...w, severity: "error" as const })));
-      await rm(outDir, { recursive: true, force: true });
-      const written = writeArtifacts(outDir, files);
-      console.log(summarizeGraph({ ...graph, warnings }, views));
-      console.log(`wrote ${written.length} file${written.length === 1 ? "" : "s"} to ${relative(process.cwd(), outDir) || "."}/`);
-      for (const w of written.slice(0, 20)) console.log(`  ${relative(process.cwd(), w)}`);
-      if (written.length > 20) console.log(`  ... and ${written.length - 20} more`);
+      const result = writeOutput(outDir, files, { force: opts.force === true, shown });
+      if (state.json) {
+        io.document({ command: "synth", ok: true, exitCode: EXIT.ok, app: graph.app.name, out: shown, backends: compiled.map((c) => c.name), files: result.written, removed: result.removed, kept: result.kept, diagnostics: warnings.map(diagnosticJson), error: null });
+        return;
+      }
+      for (const w of warnings) io.err(io.diagnosticLine(w));
+      io.out(summarizeGraph({ ...graph, warnings: [] }, views));
+      const n = result.written.length;
+      io.out(`wrote ${n} file${n === 1 ? "" : "s"} to ${shown}/`);
+      for (const w of result.written.slice(0, 20)) io.out(`  ${join(shown, w)}`);
+      if (n > 20) io.out(`  ... and ${n - 20} more`);
+      if (result.removed.length > 0) io.out(`removed ${result.removed.length} stale file${result.removed.length === 1 ? "" : "s"} the previous synth wrote: ${result.removed.slice(0, 5).join(", ")}${result.removed.length > 5 ? ", ..." : ""}`);
+      for (const k of result.kept) io.err(`${io.style("err", ["yellow", "bold"], "warning")} kept ${join(shown, k)}: synth no longer writes it, but it changed since synth did; delete it yourself if it is not needed`);
     });
 
-  cli
-    .command("validate")
-    .description("validate an app; exit 1 listing every problem")
-    .argument("<app>", "the program (.ts or .js) exporting the App")
+  addBackendOptions(
+    cli
+      .command("validate")
+      .description("validate an app (and with --backend, each backend's compile checks); exit 1 listing every problem")
+      .argument("<app>", "the program (.ts or .js) exporting the App"),
+    "validate",
+  )
     .option("--strict", "treat warnings as errors")
-    .action(async (program: string, opts: { strict?: boolean }) => {
+    .option("--json", "print one JSON document (counts, diagnostics, suppressions) on stdout")
+    .option("--typecheck", "run TypeScript's checks on the program first (exit 1 on a type error)")
+    .action(async (program: string, opts: { backend?: BackendName[]; namespace?: string; imageRegistry?: string; imageTag?: string; strict?: boolean; typecheck?: boolean }) => {
+      if (opts.typecheck) {
+        const { typecheckProgram } = await import("./typecheck.js");
+        const found = (await typecheckProgram(program)).filter((d) => d.category === "error");
+        if (found.length > 0) {
+          for (const d of found) io.err(d.text);
+          throw new CliError(`${program}: ${found.length} type error${found.length === 1 ? "" : "s"}`, EXIT.validation);
+        }
+      }
       const graph = await loadGraph(program);
-      if (opts.strict && graph.warnings.length > 0) throw new ValidationError(graph.warnings.map((w) => ({ ...w, severity: "error" as const })));
-      for (const w of graph.warnings) console.log(`warning: ${formatDiagnostic(w)}`);
-      for (const s of graph.suppressed) console.log(`suppressed: ${s.code} at ${s.path} (${s.reason})`);
-      console.log(`valid: ${graph.nodes.length} nodes, ${graph.edges.length} edges`);
+      const { errors, warnings: backendWarnings } = compileAll(graph, opts.backend ?? [], { namespace: opts.namespace, imageRegistry: opts.imageRegistry, imageTag: opts.imageTag });
+      const warnings: CliDiagnostic[] = [...graph.warnings, ...backendWarnings];
+      if (errors.length > 0) throw new CompileFailure([...errors, ...warnings]);
+      if (opts.strict && warnings.length > 0) throw new ValidationError(warnings.map((w) => ({ ...w, severity: "error" as const })) as Diagnostic[]);
+      const suppressed = graph.suppressed.map((s) => ({ code: s.code, path: s.path, reason: s.reason }));
+      if (state.json) {
+        io.document({ command: "validate", ok: true, exitCode: EXIT.ok, app: graph.app.name, nodes: graph.nodes.length, edges: graph.edges.length, backends: opts.backend ?? [], diagnostics: warnings.map(diagnosticJson), suppressed, error: null });
+        return;
+      }
+      for (const w of warnings) io.err(io.diagnosticLine(w));
+      for (const s of suppressed) io.err(`${io.style("err", "dim", "suppressed")} ${s.code} ${s.path}: ${s.reason}`);
+      const checked = opts.backend?.length ? ` (checked for ${opts.backend.join(", ")})` : "";
+      io.out(`valid: ${graph.nodes.length} nodes, ${graph.edges.length} edges${checked}${warnings.length ? `, ${warnings.length} warning${warnings.length === 1 ? "" : "s"}` : ""}`);
     });
 
   cli
     .command("graph")
     .description("print the deployment graph as Mermaid, DOT or JSON")
     .argument("<app>", "the program (.ts or .js) exporting the App")
-    .addOption(new Option("-f, --format <format>", "output format").choices(["mermaid", "dot", "json"]).default("mermaid"))
+    .addOption(new Option("-f, --format <format>", "output format: mermaid, dot or json").argParser(flags.choice("graph", "--format", ["mermaid", "dot", "json"] as const)).default("mermaid"))
     .option("-o, --out <file>", "write to a file instead of stdout")
     .action(async (program: string, opts: { format: "mermaid" | "dot" | "json"; out?: string }) => {
       const graph = await loadGraph(program);
@@ -159,79 +206,153 @@ export function createCli(): Command {
       if (opts.out) {
         await mkdir(dirname(resolve(opts.out)), { recursive: true });
         await writeFile(opts.out, text);
-        console.log(`wrote ${opts.out}`);
-      } else process.stdout.write(text);
+        io.out(`wrote ${opts.out}`);
+      } else io.raw(text);
     });
 
+  cli
+    .command("init")
+    .description("scaffold a new app (app.ts, app.test.ts, package.json) into a new or empty folder")
+    .argument("[dir]", "the folder (created if missing; refused if it has anything in it)", ".")
+    .option("--name <name>", "the app name (default: from the folder name)")
+    .option("--zeroscale <spec>", "the zeroscale dependency of the new package.json (default: ^<this version>), e.g. file:../zeroscale")
+    .action((dir: string, opts: { name?: string; zeroscale?: string }) => {
+      const made = init(dir, opts);
+      const where = shownPath(made.dir);
+      io.out(`created app ${made.name} in ${where}/:`);
+      for (const f of made.files) io.out(`  ${join(where, f)}`);
+      io.out(`next: ${where === "." ? "" : `cd ${where} && `}npm install && npm test && npx zeroscale dev app.ts`);
+    });
+
+  const dev = "dev";
   cli
     .command("dev")
     .description("run the app on this machine: gateway on localhost, functions scaled from zero by load and back")
     .argument("<app>", "the program (.ts or .js) exporting the App")
-    .option("-p, --port <port>", "route port on 127.0.0.1", "3000")
-    .option("--admin-port <port>", "admin port on 127.0.0.1 (metrics, status, events); 0 = any", "0")
-    .addOption(new Option("--runtime <runtime>", "instance driver (default: docker when an engine is reachable, else process)").choices(["docker", "process"]))
+    .addOption(new Option("-p, --port <port>", "route port on 127.0.0.1; 0 = any free port").argParser(flags.port(dev, "--port", "3000")).default(3000))
+    .addOption(new Option("--admin-port <port>", "admin port on 127.0.0.1 (metrics, status, events); 0 = any").argParser(flags.port(dev, "--admin-port", "0")).default(0))
+    .addOption(new Option("--runtime <runtime>", "instance driver: docker or process (default: docker when an engine is reachable, else process)").argParser(flags.choice(dev, "--runtime", ["docker", "process"] as const)))
     .option("--secrets <file>", 'JSON file of secret values for dev: { "<store>": { "<key>": "<value>" } }')
-    .addOption(new Option("--emulate <engine>", "run another engine's scaling semantics instead of zeroscale's own (every knob as declared)").choices(["zeroscale", "knative", "keda"]).default("zeroscale"))
-    .option("--grace <seconds>", "scale-to-zero grace period with --emulate knative (Knative's default is 30)", parseGrace, 30)
-    .option("--cold-start-buffer <n>", "HTTP requests held per function while an instance starts (replaces only the buffer size of every function's cold start; its wait stays)", parseBufferSize)
-    .option("--cold-start-wait <duration>", 'longest an HTTP request is held while an instance starts, e.g. "30s" (replaces only the wait of every function\'s cold start; its buffer size stays)', parseWait)
+    .addOption(new Option("--emulate <engine>", "run another engine's scaling semantics instead of zeroscale's own (every knob as declared): zeroscale, knative or keda").argParser(flags.choice(dev, "--emulate", ["zeroscale", "knative", "keda"] as const)).default("zeroscale"))
+    .addOption(new Option("--grace <seconds>", "scale-to-zero grace period with --emulate knative (Knative's default is 30)").argParser(flags.wholeNumber(dev, "--grace", 0, "seconds", "30")).default(30))
+    .addOption(new Option("--cold-start-buffer <n>", "HTTP requests held per function while an instance starts (replaces only the buffer size of every function's cold start; its wait stays)").argParser(flags.wholeNumber(dev, "--cold-start-buffer", 1, "requests", "100")))
+    .addOption(new Option("--cold-start-wait <duration>", 'longest an HTTP request is held while an instance starts, e.g. "30s" (replaces only the wait of every function\'s cold start; its buffer size stays)').argParser(flags.duration(dev, "--cold-start-wait", '"500ms", "30s" or "2m"')))
     .option("--cold-start-reject", "answer HTTP requests 503 (Retry-After) at once while no instance is ready, still waking the function (overrides every function's cold start; queue and schedule deliveries still wait)")
-    .option("--headers-timeout <duration>", 'longest a client may take to send its request headers, then 408 and close (default "10s")', parseEdgeDuration)
-    .option("--request-timeout <duration>", 'longest a client may take to send its whole request, body included, then 408 (default "30s"; not the function\'s run time)', parseEdgeDuration)
-    .option("--keep-alive-timeout <duration>", 'how long an idle client connection stays open (default "5s"; below the runner\'s 75s)', parseEdgeDuration)
-    .option("--max-connections <n>", "open client connections at most; one more gets 503 and is closed (default 10000)", parseConnections)
-    .option("--max-body <size>", 'largest request body, then 413 (default "10MiB")', parseBytes)
-    .option("--max-buffered-bytes <size>", 'request bodies held in memory at once across all requests, then 503 with Retry-After (default "256MiB")', parseBytes)
-    .option("--allowed-host <host...>", "answer only these Host names on the route port (name, or name:port), 403 otherwise; routes' own hosts are always allowed (default: any host)", collectHost)
-    .option("--log-level <level>", "pino log level", "info")
+    .addOption(new Option("--headers-timeout <duration>", 'longest a client may take to send its request headers, then 408 and close (default "10s")').argParser(flags.duration(dev, "--headers-timeout", '"10s", "500ms" or "1m"')))
+    .addOption(new Option("--request-timeout <duration>", 'longest a client may take to send its whole request, body included, then 408 (default "30s"; not the function\'s run time)').argParser(flags.duration(dev, "--request-timeout", '"10s", "500ms" or "1m"')))
+    .addOption(new Option("--keep-alive-timeout <duration>", 'how long an idle client connection stays open (default "5s"; below the runner\'s 75s)').argParser(flags.duration(dev, "--keep-alive-timeout", '"10s", "500ms" or "1m"')))
+    .addOption(new Option("--max-connections <n>", "open client connections at most; one more gets 503 and is closed (default 10000)").argParser(flags.wholeNumber(dev, "--max-connections", 1, "connections", "10000")))
+    .addOption(new Option("--max-body <size>", 'largest request body, then 413 (default "10MiB")').argParser(flags.size(dev, "--max-body")))
+    .addOption(new Option("--max-buffered-bytes <size>", 'request bodies held in memory at once across all requests, then 503 with Retry-After (default "256MiB")').argParser(flags.size(dev, "--max-buffered-bytes")))
+    .addOption(new Option("--allowed-host <host...>", "answer only these Host names on the route port (name, or name:port), 403 otherwise; routes' own hosts are always allowed (default: any host)").argParser(flags.host(dev, "--allowed-host")))
+    .addOption(new Option("--log-level <level>", "log level: fatal, error, warn, info, debug, trace or silent").argParser(flags.choice(dev, "--log-level", ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const)).default("info"))
+    .option("--json", "print status as JSON lines on stdout (ready, decision, stopping, stopped); logs go to stderr")
     .action(async (program: string, opts: DevOptions) => {
       const edgeProblem = edgeFlagsProblem(opts);
-      if (edgeProblem) throw new CliError(edgeProblem, 1);
+      if (edgeProblem) throw edgeProblem;
       if (opts.coldStartReject && (opts.coldStartBuffer !== undefined || opts.coldStartWait !== undefined)) {
-        throw new CliError("--cold-start-reject cannot be combined with --cold-start-buffer or --cold-start-wait (reject mode holds no request)", 1);
+        throw flagError(dev, "--cold-start-reject", true, `cannot be combined with ${opts.coldStartBuffer !== undefined ? "--cold-start-buffer" : "--cold-start-wait"} (reject mode holds no request)`, "drop one of them", "ZS-CLI-FLAG-CONFLICT");
       }
-      const { dev } = await import("./dev.js"); // the runtime loads only for `dev`
-      await dev(program, opts);
+      if (opts.secrets !== undefined) flags.readSecretsFile(opts.secrets); // a bad file fails before the program loads
+      const { dev: run } = await import("./dev.js"); // the runtime loads only for `dev`
+      await run(program, opts);
     });
 
   return cli;
 }
 
 /** What is wrong with a combination of the edge-limit flags (each value is already valid alone), or undefined. */
-export function edgeFlagsProblem(opts: Pick<DevOptions, "headersTimeout" | "requestTimeout" | "keepAliveTimeout" | "maxBody" | "maxBufferedBytes">): string | undefined {
+export function edgeFlagsProblem(opts: Pick<DevOptions, "headersTimeout" | "requestTimeout" | "keepAliveTimeout" | "maxBody" | "maxBufferedBytes">): FlagError | undefined {
   const headers = opts.headersTimeout ?? 10_000;
   const request = opts.requestTimeout ?? 30_000;
-  if (headers > request) return `--headers-timeout (${headers} ms) cannot be above --request-timeout (${request} ms): the headers are part of the request`;
-  if ((opts.keepAliveTimeout ?? 5_000) >= 75_000) return `--keep-alive-timeout (${opts.keepAliveTimeout} ms) must be below the runner's keep-alive of 75s, so the gateway's upstream sockets are never the ones closed under a request`;
+  const conflict = (flag: string, value: unknown, problem: string, fix: string) => flagError("dev", flag, value, problem, fix, "ZS-CLI-FLAG-CONFLICT");
+  if (headers > request) return conflict("--headers-timeout", `${headers}ms`, `is above --request-timeout (${request}ms): the headers are part of the request`, "lower --headers-timeout or raise --request-timeout");
+  if ((opts.keepAliveTimeout ?? 5_000) >= 75_000) return conflict("--keep-alive-timeout", `${opts.keepAliveTimeout}ms`, "is not below the runner's keep-alive of 75s, so the gateway's upstream sockets could be closed under a request", "set it below 75s, e.g. --keep-alive-timeout 5s");
   const body = opts.maxBody ?? 10 * 2 ** 20;
   const total = opts.maxBufferedBytes ?? 256 * 2 ** 20;
-  if (body > total) return `--max-body (${body} bytes) cannot be above --max-buffered-bytes (${total} bytes): one body must fit in the budget`;
+  if (body > total) return conflict("--max-body", body, `is above --max-buffered-bytes (${total} bytes): one body must fit in the budget`, "lower --max-body or raise --max-buffered-bytes");
   return undefined;
 }
 
-/** Run the CLI on `argv`; returns the exit code. */
-export async function runCli(argv: readonly string[]): Promise<number> {
-  const cli = createCli();
-  try {
-    await cli.parseAsync(argv as string[]);
-    return 0;
-  } catch (e) {
-    const verbose = cli.opts()["verbose"] === true || argv.includes("--verbose");
-    if (e instanceof ValidationError) {
-      console.error(e.message);
-      for (const w of e.warnings) console.error(`warning: ${formatDiagnostic(w)}`);
-      return 1;
+const COMMANDS = ["synth", "validate", "graph", "init", "dev"];
+
+/**
+ * `--backend knative keda app.ts` (the space-separated form of earlier releases): each backend name
+ * right after a --backend value becomes its own --backend, so the program argument is never taken.
+ */
+export function normalizeBackendArgs(args: readonly string[], names: readonly string[] = [...cliBackends().keys()]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i] as string;
+    out.push(a);
+    if (a === "--") {
+      out.push(...args.slice(i + 1));
+      break;
     }
-    if (e instanceof BackendError) {
-      console.error(e.message);
-      return 1;
+    const inline = a.startsWith("--backend=") || (a.startsWith("-b") && a.length > 2 && !a.startsWith("--"));
+    if (a === "--backend" || a === "-b" || inline) {
+      if (!inline && i + 1 < args.length) out.push(args[++i] as string);
+      while (i + 1 < args.length && names.includes(args[i + 1] as string) && !existsSync(args[i + 1] as string)) out.push("--backend", args[++i] as string);
     }
-    if (e instanceof CliError) {
-      console.error(`error: ${e.message}`);
-      return e.exitCode;
-    }
-    const err = e as Error;
-    console.error(verbose ? err.stack : `error: ${err.message ?? String(e)} (run with --verbose for the stack)`);
-    return 2;
   }
+  return out;
+}
+
+/** Run the CLI on `argv` (node, script, args...); returns the exit code. */
+export async function runCli(argv: readonly string[]): Promise<number> {
+  quietOnClosedStdout();
+  const args = argv.slice(2);
+  const state: RunState = { command: args.find((a) => COMMANDS.includes(a)) ?? "", json: args.includes("--json"), io: new Output(args.includes("--no-color") ? false : undefined) };
+  state.io.json = state.json;
+  const cli = createCli(state);
+  try {
+    await cli.parseAsync([...argv.slice(0, 2), ...normalizeBackendArgs(args)]);
+    return EXIT.ok;
+  } catch (e) {
+    return report(e, state, args.includes("--verbose"));
+  }
+}
+
+/** Report a failure (as text on stderr, or as the command's JSON document) and return its exit code. */
+function report(e: unknown, state: RunState, verbose: boolean): number {
+  const { io } = state;
+  const fail = (exitCode: number, diagnostics: readonly (CliDiagnostic | Diagnostic)[], error: { code: string; message: string } | null, text: () => void): number => {
+    if (state.json) io.document({ command: state.command || null, ok: false, exitCode, diagnostics: diagnostics.map(diagnosticJson), error });
+    else text();
+    return exitCode;
+  };
+  const lines = (ds: readonly (CliDiagnostic | Diagnostic)[], summary: string) => () => {
+    for (const d of ds) io.err(io.diagnosticLine(d));
+    if (summary) io.err(summary);
+  };
+  const count = (n: number, what: string) => `${n} ${what}${n === 1 ? "" : "s"}`;
+  if (e instanceof CommanderError) {
+    if (e.exitCode === 0) return EXIT.ok; // --help, --version
+    return fail(EXIT.usage, [], { code: "ZS-CLI-USAGE", message: e.message.replace(/^error: /, "") }, () => undefined); // commander printed it
+  }
+  if (e instanceof FlagError) return fail(EXIT.usage, [e.diagnostic], null, lines([e.diagnostic], ""));
+  if (e instanceof ValidationError) {
+    const all = [...e.errors, ...e.warnings];
+    return fail(EXIT.validation, all, null, lines(all, `${count(e.errors.length, "validation error")}${e.warnings.length ? `, ${count(e.warnings.length, "warning")}` : ""}`));
+  }
+  if (e instanceof CompileFailure) {
+    const errors = e.diagnostics.filter((d) => d.severity === "error");
+    const backends = [...new Set(errors.map((d) => d.backend))].join(", ");
+    return fail(EXIT.validation, e.diagnostics, null, lines(e.diagnostics, `${count(errors.length, "unsupported use")} on ${backends}`));
+  }
+  if (e instanceof BackendError) {
+    const ds = e.errors.map((d) => ({ ...d, backend: e.backend }));
+    return fail(EXIT.validation, ds, null, lines(ds, `${count(ds.length, "unsupported use")} on ${e.backend}`));
+  }
+  const err = e instanceof Error ? e : new Error(String(e));
+  const stack = (x: unknown) => (x instanceof Error ? (x.stack ?? x.message) : String(x));
+  if (err.name === "UserProgramError") {
+    const cause = "cause" in err && err.cause !== undefined ? err.cause : err;
+    const described = "describe" in err && typeof err.describe === "function" ? String((err as { describe(): string }).describe()) : err.message;
+    return fail(EXIT.userProgram, [], { code: "ZS-CLI-PROGRAM", message: err.message }, () => io.err(verbose ? `error: ${described}\n${stack(cause)}` : `error: ${described}\n(run with --verbose for the stack)`));
+  }
+  if (e instanceof CliError) return fail(e.exitCode, [], { code: "ZS-CLI-ERROR", message: e.message }, () => io.err(`error: ${e.message}`));
+  return fail(EXIT.internal, [], { code: "ZS-CLI-INTERNAL", message: err.message }, () =>
+    io.err(verbose ? stack(err) : `internal error: ${err.message}\nThis is a bug in zeroscale: rerun with --verbose and report the stack.`),
+  );
 }

@@ -12,9 +12,11 @@ ARG BASE_IMAGE=node:20-bookworm-slim
 FROM ${BASE_IMAGE}
 COPY dist/gateway/gateway.cjs /zeroscale/gateway.cjs
 COPY dist/gateway/controller.cjs /zeroscale/controller.cjs
-COPY dist/runtime/runner/serve.js /zeroscale/runner/serve.mjs
-# /app/code holds a code function's files in images built FROM this one; .js there is read as ESM.
-COPY docker/app-package.json /app/package.json
+COPY dist/runtime/runner/serve.js dist/runtime/runner/format.js /zeroscale/runner/
+COPY docker/runner-package.json /zeroscale/runner/package.json
+# /app/code holds a code function's files in images built FROM this one. No package.json above it:
+# the runner and node read a handler by its extension, its own package.json's "type", else its
+# syntax (runtime/runner/format.ts), as on the process runtime.
 ENV NODE_ENV=production
 ENTRYPOINT ["node", "/zeroscale/gateway.cjs"]
 CMD ["--config", "/etc/zeroscale/gateway.json"]

@@ -1,3 +1,5 @@
+import { statSync } from "node:fs";
+import { join, resolve } from "node:path";
 import type { IConstruct } from "constructs";
 import { App } from "./app.js";
 import { EventTrigger } from "./event-trigger.js";
@@ -8,13 +10,14 @@ import { assertValidGraph } from "./graph/schema.js";
 import { sortGraph } from "./graph/sort.js";
 import { type DeploymentGraph, type FunctionNode, GRAPH_API_VERSION, type GraphEdge, type GraphNode, type ScalingPolicyNode, type TriggerNode } from "./graph/types.js";
 import { deriveName } from "./names.js";
-import { checkLabels } from "./resolve/common.js";
+import { checkLabels, isPortableRelativePath } from "./resolve/common.js";
 import { resolveFunction } from "./resolve/function.js";
 import { resolvePolicy } from "./resolve/scaling-policy.js";
 import { resolveTrigger } from "./resolve/trigger.js";
 import { ScalingPolicy } from "./scaling-policy.js";
 import { ServerlessFunction } from "./serverless-function.js";
 import { Checker } from "./validation/checker.js";
+import { checkDurations } from "./validation/durations.js";
 import { Diagnostics, ValidationError } from "./validation/diagnostic.js";
 import { createShapeChecker, type ShapeChecker } from "./validation/shape.js";
 
@@ -26,6 +29,14 @@ const APP_NAME = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 export interface SynthOptions {
   /** Reuse compiled shape validators across many synths. @default compiled once per process */
   readonly shapeChecker?: ShapeChecker;
+  /**
+   * The folder relative paths in the app are resolved against (the program's folder; the CLI passes
+   * it). When set, synth checks that each `code.path` folder and its handler file exist
+   * (ZS-FN-CODE-MISSING), reading the file system but writing nothing. When absent, synth does no
+   * I/O and skips that check: an in-memory App has no folder of its own.
+   * @default undefined (no file-system checks)
+   */
+  readonly baseDir?: string;
 }
 
 let defaultShapeChecker: ShapeChecker | undefined;
@@ -52,6 +63,7 @@ export function synth(app: App, options: SynthOptions = {}): DeploymentGraph {
     if (ServerlessFunction.isServerlessFunction(c)) functions.push(c);
     else if (EventTrigger.isEventTrigger(c)) triggers.push(c);
     else if (ScalingPolicy.isScalingPolicy(c)) policies.push(c);
+    if (ServerlessFunction.isServerlessFunction(c) || EventTrigger.isEventTrigger(c) || ScalingPolicy.isScalingPolicy(c)) checkDurations(diags, c.node.path, c.props);
     for (const message of c.node.validate()) {
       diags.error("ZS-CONSTRUCT", c.node.path, "(construct)", undefined, message, "fix what the construct's own validation reports");
     }
@@ -71,7 +83,10 @@ export function synth(app: App, options: SynthOptions = {}): DeploymentGraph {
   for (const fn of functions) {
     if (!shapeOk("function", fn)) continue;
     const path = fn.node.path;
-    fnNodes.set(path, resolveFunction(new Checker(diags, path), path, deriveName(path), fn.props));
+    const c = new Checker(diags, path);
+    const node = resolveFunction(c, path, deriveName(path), fn.props);
+    if (options.baseDir !== undefined) checkCodeExists(c, options.baseDir, node);
+    fnNodes.set(path, node);
   }
 
   const targetOf = (c: Checker, owner: IConstruct, target: unknown): FunctionNode | undefined => {
@@ -119,7 +134,8 @@ export function synth(app: App, options: SynthOptions = {}): DeploymentGraph {
   const graphIds = new Set(nodes.map((n) => n.id));
   edges.push(...dependencyEdges(all, graphIds));
 
-  checkGraph(diags, nodes, edges);
+  const targeted = new Set(triggers.map((t) => t.props?.target).filter((f) => ServerlessFunction.isServerlessFunction(f)).map((f) => f.node.path));
+  checkGraph(diags, nodes, edges, targeted);
   runPolicyChecks(diags, nodes, app.props.policy);
 
   const suppressions = collectSuppressions(all);
@@ -148,6 +164,28 @@ export function synth(app: App, options: SynthOptions = {}): DeploymentGraph {
   };
   assertValidGraph(graph);
   return graph;
+}
+
+/** ZS-FN-CODE-MISSING: a code function's folder and handler file exist under `baseDir`. */
+function checkCodeExists(c: Checker, baseDir: string, fn: FunctionNode): void {
+  if (fn.source.type !== "code" || !isPortableRelativePath(fn.source.path) || !/\.(?:js|mjs|cjs)$/.test(fn.source.file)) return; // already reported
+  const dir = resolve(baseDir, fn.source.path);
+  const kind = (p: string) => {
+    try {
+      const st = statSync(p);
+      return st.isDirectory() ? "dir" : st.isFile() ? "file" : "other";
+    } catch {
+      return "none";
+    }
+  };
+  if (kind(dir) !== "dir") {
+    c.error("ZS-FN-CODE-MISSING", "code.path", fn.source.path, "is not a folder in the app's base directory", "create it, or set code.path relative to the program's folder (where the app file is)");
+    return;
+  }
+  if (kind(join(dir, fn.source.file)) !== "file") {
+    const handler = fn.source.export === "default" ? fn.source.file : `${fn.source.file}#${fn.source.export}`;
+    c.error("ZS-FN-CODE-MISSING", "code.handler", handler, `names ${fn.source.file}, which is not a file in ${fn.source.path}`, "build the handler first, or name a .js, .mjs or .cjs file inside code.path");
+  }
 }
 
 function checkAppName(diags: Diagnostics, app: App): string {

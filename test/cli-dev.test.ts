@@ -44,23 +44,37 @@ describe("zeroscale dev", () => {
 function devFromSource(args: string[]) {
   const child = spawn(process.execPath, ["--import", "tsx", join(root, "cli/bin.ts"), "dev", "examples/hello/app.ts", "--runtime", "process", "--log-level", "warn", ...args], { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
   let out = "";
-  child.stdout.on("data", (d) => (out += d));
+  let stdout = "";
+  child.stdout.on("data", (d) => ((out += d), (stdout += d)));
   child.stderr.on("data", (d) => (out += d));
   const exited = new Promise<number | null>((r) => child.on("exit", (code) => r(code)));
-  return { child, exited, output: () => out };
+  return { child, exited, output: () => out, stdout: () => stdout };
 }
 
 describe("zeroscale dev flags", () => {
   it.each([
-    [["--cold-start-buffer", "abc"], "error: option '--cold-start-buffer <n>' argument 'abc' is invalid. Expected a whole number of requests >= 1, e.g. 100."],
-    [["--cold-start-buffer", "0"], "error: option '--cold-start-buffer <n>' argument '0' is invalid. Expected a whole number of requests >= 1, e.g. 100."],
-    [["--cold-start-wait", "5x"], `error: option '--cold-start-wait <duration>' argument '5x' is invalid. Expected a duration above 0 such as "500ms", "30s" or "2m".`],
-    [["--emulate", "kube"], "error: option '--emulate <engine>' argument 'kube' is invalid. Allowed choices are zeroscale, knative, keda."],
-    [["--cold-start-reject", "--cold-start-wait", "5s"], "error: --cold-start-reject cannot be combined with --cold-start-buffer or --cold-start-wait (reject mode holds no request)"],
-  ])("refuses %j with an exact error", async (args, message) => {
+    [["--cold-start-buffer", "abc"], 'error ZS-CLI-FLAG zeroscale dev: --cold-start-buffer ("abc") is not a whole number of requests >= 1; use e.g. --cold-start-buffer 100.'],
+    [["--cold-start-buffer", "0"], 'error ZS-CLI-FLAG zeroscale dev: --cold-start-buffer ("0") is not a whole number of requests >= 1; use e.g. --cold-start-buffer 100.'],
+    [["--cold-start-wait", "5x"], `error ZS-CLI-FLAG zeroscale dev: --cold-start-wait ("5x") is not a duration above 0; use one such as "500ms", "30s" or "2m".`],
+    [["--emulate", "kube"], 'error ZS-CLI-FLAG zeroscale dev: --emulate ("kube") is not one of zeroscale, knative, keda; use one of zeroscale, knative, keda.'],
+    [["--emulate", "knatve"], 'error ZS-CLI-FLAG zeroscale dev: --emulate ("knatve") is not one of zeroscale, knative, keda; did you mean --emulate knative? Use one of zeroscale, knative, keda.'],
+    [["--cold-start-reject", "--cold-start-wait", "5s"], "error ZS-CLI-FLAG-CONFLICT zeroscale dev: --cold-start-reject (true) cannot be combined with --cold-start-wait (reject mode holds no request); drop one of them."],
+  ])("refuses %j with an exact error, exit 2", async (args, message) => {
     const run = devFromSource(args);
-    expect(await run.exited).toBe(1);
+    expect(await run.exited).toBe(2);
     expect(run.output().trim().split("\n")[0]).toBe(message);
+  });
+
+  it("--json prints status as JSON lines: ready (with routes), then stopping and stopped", async () => {
+    const port = await freePort();
+    const run = devFromSource(["--port", String(port), "--json"]);
+    expect(await waitFor(() => run.output().includes('"event":"ready"'), 30_000)).toBe(true);
+    await new Promise((r) => setTimeout(r, 300));
+    run.child.kill("SIGINT");
+    expect(await run.exited).toBe(0);
+    const events = run.stdout().trim().split("\n").map((l) => JSON.parse(l) as { event: string; [k: string]: unknown });
+    expect(events[0]).toMatchObject({ event: "ready", app: "hello", runtime: "process", engine: "zeroscale", url: `http://127.0.0.1:${port}`, routes: [{ url: `http://127.0.0.1:${port}/hello`, path: "/hello", function: "hello/hello" }] });
+    expect(events.map((e) => e.event).slice(-2)).toEqual(["stopping", "stopped"]);
   });
 
   it("--emulate knative --cold-start-reject: the header says what runs", async () => {

@@ -171,3 +171,91 @@ describe.skipIf(!hasImage)("the Docker controller's allow-list", () => {
     expect(await waitFor(async () => !(await running(own)), 15_000)).toBe(true);
   });
 });
+
+describe("ControllerDriver's lease (a fake controller on a Unix socket; no Docker needed)", () => {
+  /** A fake controller: `/v1/lease` as `lease` says, `/v1/stop` answers; records the order of calls. */
+  async function fake(lease: (res: import("node:http").ServerResponse) => void) {
+    const { createServer } = await import("node:http");
+    const calls: string[] = [];
+    const held = new Set<import("node:http").ServerResponse>();
+    const server = createServer((req, res) => {
+      calls.push(req.url ?? "");
+      if (req.url === "/v1/lease") {
+        held.add(res);
+        return lease(res);
+      }
+      res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ stopped: 0 }));
+    });
+    const path = join(mkdtempSync(join(tmpdir(), "zs-fake-ctl-")), "controller.sock");
+    await new Promise<void>((r) => server.listen(path, () => r()));
+    return {
+      path,
+      calls,
+      close: () => new Promise<void>((r) => (server.closeAllConnections(), server.close(() => r()))),
+    };
+  }
+  const logs = () => {
+    const lines: { level: string; msg: string; fields?: Record<string, unknown> }[] = [];
+    return { lines, log: (level: string, msg: string, fields?: Record<string, unknown>) => void lines.push({ level, msg, ...(fields ? { fields } : {}) }) };
+  };
+
+  it("cleanup() waits for the lease's acknowledgement before it stops anything or the gateway serves", async () => {
+    const ctl = await fake((res) => {
+      res.writeHead(200, { "content-type": "application/x-ndjson" });
+      setTimeout(() => res.write(`${JSON.stringify({ lease: true })}\n`), 300);
+    });
+    try {
+      const t0 = Date.now();
+      const driver = new ControllerDriver({ socketPath: ctl.path, token: TOKEN, leaseTimeoutMs: 3000, log: () => {} });
+      expect(await driver.cleanup(APP)).toBe(0);
+      expect(Date.now() - t0).toBeGreaterThanOrEqual(250);
+      expect(ctl.calls).toEqual(["/v1/lease", "/v1/stop"]);
+    } finally {
+      await ctl.close();
+    }
+  });
+
+  it("fails start with a clear error when the lease is refused (401), logging every failed attempt", async () => {
+    const ctl = await fake((res) => res.writeHead(401, { "content-type": "application/json" }).end(JSON.stringify({ error: "missing or wrong token" })));
+    const { lines, log } = logs();
+    try {
+      const driver = new ControllerDriver({ socketPath: ctl.path, token: "wrong", leaseTimeoutMs: 2500, log });
+      const t0 = Date.now();
+      await expect(driver.cleanup(APP)).rejects.toThrow(/did not acknowledge the gateway's lease within 2500 ms \(the controller refused the lease: 401 .*missing or wrong token/);
+      expect(Date.now() - t0).toBeLessThan(4000);
+      expect(ctl.calls).not.toContain("/v1/stop"); // nothing done without a lease
+      expect(lines.length).toBeGreaterThanOrEqual(2); // the first attempt and the retries
+      expect(lines[0]).toMatchObject({ level: "error", msg: "could not take the controller lease; retrying in 1 s", fields: { error: expect.stringMatching(/401/) } });
+    } finally {
+      await ctl.close();
+    }
+  });
+
+  it("fails start when the controller never acknowledges the lease (an open response, no line)", async () => {
+    const ctl = await fake((res) => res.writeHead(200, { "content-type": "application/x-ndjson" }).flushHeaders());
+    try {
+      const driver = new ControllerDriver({ socketPath: ctl.path, token: TOKEN, leaseTimeoutMs: 1000, log: () => {} });
+      await expect(driver.cleanup(APP)).rejects.toThrow(/did not acknowledge the gateway's lease within 1000 ms/);
+    } finally {
+      await ctl.close();
+    }
+  });
+
+  it("logs a lost lease and takes it again", async () => {
+    let n = 0;
+    const ctl = await fake((res) => {
+      res.writeHead(200, { "content-type": "application/x-ndjson" });
+      res.write(`${JSON.stringify({ lease: true })}\n`);
+      if (++n === 1) setTimeout(() => res.destroy(), 100); // the controller restarts
+    });
+    const { lines, log } = logs();
+    try {
+      const driver = new ControllerDriver({ socketPath: ctl.path, token: TOKEN, log });
+      await driver.cleanup(APP);
+      expect(await waitFor(() => lines.some((l) => l.msg === "the controller lease is held again"), 5000)).toBe(true);
+      expect(lines[0]).toMatchObject({ level: "warn", msg: "the controller lease failed; retrying in 1 s" });
+    } finally {
+      await ctl.close();
+    }
+  });
+});

@@ -89,6 +89,7 @@ const http = (fn: ServerlessFunction) => fn.addTrigger("h", { http: { path: "/" 
 const redis = (fn: ServerlessFunction) => fn.addTrigger("q", { queue: { broker: "redis", connection: "redis://r:6379", name: "q" } });
 
 const WITNESSES: Partial<Record<DiagnosticCode, Witness>> = {
+  "ZS-FN-NO-TRIGGER": { app: fnApp(() => {}) },
   "ZS-SCALING-IDLE-UNUSED": { app: fnApp((fn) => fn.addScalingPolicy({ minInstances: 1, idleTimeout: "5m" })) },
   "ZS-SCALING-COLD-START": { app: fnApp((fn) => fn.addScalingPolicy({ coldStart: { buffer: { maxRequests: 0 } } })) },
   "ZS-POLICY-IMAGE-LATEST": { app: fnApp(() => {}, { image: "registry.example.com/w/fn:latest" }) },

@@ -1,5 +1,5 @@
 // Docs never rot: every TypeScript block in README.md and docs/ is either copied from a file the tests
-// run (<!-- from: path -->, checked verbatim) or marked runnable and type-checked here; every shell
+// run (<!-- from: path -->, checked verbatim) or marked runnable, type-checked and run here; every shell
 // block marked runnable is run as a reader would run it; generated pictures match the CLI's output.
 import { execSync, spawnSync } from "node:child_process";
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
@@ -78,6 +78,50 @@ describe("docs", () => {
       return `${where} ${ts.flattenDiagnosticMessageText(d.messageText, "\n")}`;
     });
     expect(problems).toEqual([]);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  // Type-checking is not enough: a snippet that compiles can still throw (a BackendError, a failing
+  // expect). Each runnable block runs in one child vitest run: blocks with it()/test() are test files
+  // as written; every other block is a program, imported inside a test (with Pulumi mocks and config
+  // set first when it uses Pulumi, and its exported Outputs awaited).
+  it("runnable TypeScript blocks run and pass", { timeout: 120_000 }, () => {
+    const dir = join(root, "test/.docs");
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, "app.ts"), 'export { app } from "../../examples/shop/app.js";\nexport { hello } from "../../examples/hello/app.js";\n');
+    const runnable = tsBlocks.filter((b) => b.info.includes("runnable"));
+    runnable.forEach((b, i) => {
+      const where = `${b.file}:${b.line}`;
+      if (/\b(it|test)\(/.test(b.code)) {
+        writeFileSync(join(dir, `snippet-${i}.run.ts`), `// ${where}\n${b.code}\n`);
+        return;
+      }
+      writeFileSync(join(dir, `snippet-${i}.ts`), `// ${where}\n${b.code}\n`);
+      const pulumi = /from "(@pulumi\/pulumi|zeroscale\/pulumi)"/.test(b.code);
+      writeFileSync(
+        join(dir, `snippet-${i}.run.ts`),
+        [
+          'import { it } from "vitest";',
+          pulumi ? 'import * as pulumi from "@pulumi/pulumi";' : "",
+          `it(${JSON.stringify(`${where} runs`)}, async () => {`,
+          pulumi ? '  await pulumi.runtime.setMocks({ newResource: (a) => ({ id: `${a.name}-id`, state: a.inputs }), call: (a) => a.inputs }, "docs", "test");' : "",
+          pulumi ? '  pulumi.runtime.setAllConfig({ "docs:dbUrl": "postgres://db.example/shop" }, ["docs:dbUrl"]);' : "",
+          `  const mod = (await import("./snippet-${i}.js")) as Record<string, unknown>;`,
+          pulumi ? "  for (const v of Object.values(mod)) if (pulumi.Output.isInstance(v)) await new Promise((r) => v.apply(r));" : "  void mod;",
+          "});",
+          "",
+        ].join("\n"),
+      );
+    });
+    writeFileSync(
+      join(dir, "vitest.config.ts"),
+      `import base from "../../vitest.config.js";\nexport default { ...base, root: ${JSON.stringify(root)}, test: { ...base.test, include: ["test/.docs/*.run.ts"] } };\n`,
+    );
+    const r = spawnSync(process.execPath, [join(root, "node_modules/vitest/vitest.mjs"), "run", "--config", join(dir, "vitest.config.ts")], { cwd: root, encoding: "utf8", timeout: 110_000, env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: "0" } });
+    const out = `${r.stdout}\n${r.stderr}`;
+    expect(r.status, out).toBe(0);
+    expect(out).toMatch(new RegExp(`Test Files\\s+\\S*${runnable.length} passed`));
     rmSync(dir, { recursive: true, force: true });
   });
 

@@ -19,11 +19,22 @@ describe("Duration", () => {
     expect(Duration.parse("0").millis).toBe(0);
   });
 
-  it("rejects what is not a duration, naming the format", () => {
+  it("marks what is not a duration invalid instead of throwing (synth reports it as ZS-DURATION)", () => {
     for (const bad of ["", "30", "5 m", "m5", "-1s", "1d", "1s2"]) {
-      expect(() => Duration.parse(bad), bad).toThrow(/is not a duration; use a number with a unit/);
+      const d = Duration.parse(bad);
+      expect(d.isValid(), bad).toBe(false);
+      expect(d.problem, bad).toEqual({ factory: "parse", input: bad });
+      expect(d.toString()).toBe(`Duration.parse(${JSON.stringify(bad)})`);
+      expect(() => d.toSeconds(), bad).toThrow(/is not a duration: was passed to Duration.parse\(\)/);
     }
-    expect(() => Duration.seconds(-1)).toThrow(/non-negative/);
+    for (const [d, shown] of [[Duration.seconds(-1), "Duration.seconds(-1)"], [Duration.minutes(Number.NaN), "Duration.minutes(NaN)"], [Duration.hours(Infinity), "Duration.hours(Infinity)"]] as const) {
+      expect(d.isValid()).toBe(false);
+      expect(String(d)).toBe(shown);
+      expect(JSON.stringify({ d })).toBe(`{"d":${JSON.stringify(shown)}}`);
+      expect(Number.isNaN(d.millis)).toBe(true);
+    }
+    expect(Duration.seconds(0).isValid()).toBe(true);
+    expect(Object.keys(Duration.seconds(1))).toEqual(["millis"]);
   });
 
   it("serializes to its canonical string", () => {

@@ -10,6 +10,7 @@ import { DOCKER_PLAN_SCHEMA, docker } from "zeroscale/providers/docker";
 import { createCli } from "../cli/main.js";
 import { type Gateway, type GatewayOptions, ProcessDriver } from "../runtime/index.js";
 import { normalizeTarget } from "../runtime/gateway/edge.js";
+import { Router } from "../runtime/gateway/router.js";
 import { FIXTURES, startGateway, waitFor } from "./support/gateway.js";
 
 let gateway: Gateway | undefined;
@@ -277,6 +278,41 @@ describe("edge limits (process runtime)", () => {
   });
 });
 
+describe("edge fixes (process runtime)", () => {
+  it("answers Expect: <anything but 100-continue> with 417 and closes, at once (no hang)", async () => {
+    const g = await start(edgeApp("expect"));
+    const r = await raw(portOf(g.url), (s) => s.write("POST /f HTTP/1.1\r\nhost: localhost\r\nexpect: foo\r\ncontent-length: 2\r\n\r\nhi"), 3000);
+    expect(r.text).toMatch(/^HTTP\/1\.1 417 /);
+    expect(r.text.toLowerCase()).toContain("connection: close");
+    expect(r.closedAfterMs, "closed promptly").not.toBeNull();
+    expect(r.closedAfterMs as number).toBeLessThan(2000);
+    expect((await send(g.url, "/f")).status).toBe(200);
+  });
+
+  it("forwards the verified host: an absolute-form target's authority is the Host and x-forwarded-host the function sees", async () => {
+    const g = await start(edgeApp("authority"), { allowedHosts: ["good.example"] });
+    const r = await send(g.url, "http://good.example/f", { headers: { host: "evil.example" } });
+    expect(r.status).toBe(200);
+    const seen = (JSON.parse(r.body) as { headers: Record<string, string> }).headers;
+    expect(seen["host"]).toBe("good.example");
+    expect(seen["x-forwarded-host"]).toBe("good.example");
+    expect((await send(g.url, "http://evil.example/f", { headers: { host: "good.example" } })).status).toBe(403);
+    const plain = await send(g.url, "/f", { headers: { host: "good.example:8080" } });
+    expect((JSON.parse(plain.body) as { headers: Record<string, string> }).headers["x-forwarded-host"]).toBe("good.example:8080");
+  });
+
+  it("one host normalisation for the allow-list and the router: a trailing dot (api.test.) reaches the api.test route", async () => {
+    const g = await start(edgeApp("dots", { f: "/f", api: "/api" }, { api: "api.test" }), { allowedHosts: ["localhost"] });
+    for (const host of ["api.test", "api.test.", "API.Test.:8080"]) {
+      const r = await send(g.url, "/api", { headers: { host } }); // allowed (a route's host) and routed to it, not a 404
+      expect(r.status, host).toBe(200);
+      expect((JSON.parse(r.body) as { headers: Record<string, string> }).headers["x-forwarded-host"], host).toBe(host);
+    }
+    const router = new Router(g.graph);
+    for (const host of ["api.test", "api.test.", "API.Test.:8080", "[::1]:3000"]) expect(router.match("GET", host, "/api"), host).toMatchObject(host.startsWith("[") ? { status: 404 } : { route: { fn: "dots/api" } });
+  });
+});
+
 describe("edge normalisation (unit)", () => {
   it.each([
     ["/", "/"],
@@ -310,16 +346,16 @@ describe("zeroscale dev edge flags", () => {
     return "parsed";
   }
   it.each([
-    [["--headers-timeout", "soon"], `error: option '--headers-timeout <duration>' argument 'soon' is invalid. Expected a duration above 0 such as "10s", "500ms" or "1m".`],
-    [["--request-timeout", "0"], `error: option '--request-timeout <duration>' argument '0' is invalid. Expected a duration above 0 such as "10s", "500ms" or "1m".`],
-    [["--keep-alive-timeout", "-1s"], `error: option '--keep-alive-timeout <duration>' argument '-1s' is invalid. Expected a duration above 0 such as "10s", "500ms" or "1m".`],
-    [["--max-connections", "1.5"], "error: option '--max-connections <n>' argument '1.5' is invalid. Expected a whole number of connections >= 1, e.g. 10000."],
-    [["--max-body", "10 parsecs"], `error: option '--max-body <size>' argument '10 parsecs' is invalid. Expected a size of at least 1 byte such as "10MiB", "512KiB" or "1048576" (units: B, KB, KiB, MB, MiB, GB, GiB).`],
-    [["--max-buffered-bytes", "0"], `error: option '--max-buffered-bytes <size>' argument '0' is invalid. Expected a size of at least 1 byte such as "10MiB", "512KiB" or "1048576" (units: B, KB, KiB, MB, MiB, GB, GiB).`],
-    [["--allowed-host", "http://x"], `error: option '--allowed-host <host...>' argument 'http://x' is invalid. Expected a host name, optionally with a port, such as "localhost", "app.test:3000" or "[::1]:3000".`],
-    [["--headers-timeout", "40s"], "--headers-timeout (40000 ms) cannot be above --request-timeout (30000 ms): the headers are part of the request"],
-    [["--keep-alive-timeout", "80s"], "--keep-alive-timeout (80000 ms) must be below the runner's keep-alive of 75s, so the gateway's upstream sockets are never the ones closed under a request"],
-    [["--max-body", "1GiB"], "--max-body (1073741824 bytes) cannot be above --max-buffered-bytes (268435456 bytes): one body must fit in the budget"],
+    [["--headers-timeout", "soon"], `error ZS-CLI-FLAG zeroscale dev: --headers-timeout ("soon") is not a duration above 0; use one such as "10s", "500ms" or "1m".`],
+    [["--request-timeout", "0"], `error ZS-CLI-FLAG zeroscale dev: --request-timeout ("0") is not a duration above 0; use one such as "10s", "500ms" or "1m".`],
+    [["--keep-alive-timeout", "-1s"], `error ZS-CLI-FLAG zeroscale dev: --keep-alive-timeout ("-1s") is not a duration above 0; use one such as "10s", "500ms" or "1m".`],
+    [["--max-connections", "1.5"], `error ZS-CLI-FLAG zeroscale dev: --max-connections ("1.5") is not a whole number of connections >= 1; use e.g. --max-connections 10000.`],
+    [["--max-body", "10 parsecs"], `error ZS-CLI-FLAG zeroscale dev: --max-body ("10 parsecs") is not a size of at least 1 byte; use one such as "10MiB", "512KiB" or "1048576" (units: B, KB, KiB, MB, MiB, GB, GiB).`],
+    [["--max-buffered-bytes", "0"], `error ZS-CLI-FLAG zeroscale dev: --max-buffered-bytes ("0") is not a size of at least 1 byte; use one such as "10MiB", "512KiB" or "1048576" (units: B, KB, KiB, MB, MiB, GB, GiB).`],
+    [["--allowed-host", "http://x"], `error ZS-CLI-FLAG zeroscale dev: --allowed-host ("http://x") is not a host name, optionally with a port; use one such as "localhost", "app.test:3000" or "[::1]:3000".`],
+    [["--headers-timeout", "40s"], `error ZS-CLI-FLAG-CONFLICT zeroscale dev: --headers-timeout ("40000ms") is above --request-timeout (30000ms): the headers are part of the request; lower --headers-timeout or raise --request-timeout.`],
+    [["--keep-alive-timeout", "80s"], `error ZS-CLI-FLAG-CONFLICT zeroscale dev: --keep-alive-timeout ("80000ms") is not below the runner's keep-alive of 75s, so the gateway's upstream sockets could be closed under a request; set it below 75s, e.g. --keep-alive-timeout 5s.`],
+    [["--max-body", "1GiB"], `error ZS-CLI-FLAG-CONFLICT zeroscale dev: --max-body (1073741824) is above --max-buffered-bytes (268435456 bytes): one body must fit in the budget; lower --max-body or raise --max-buffered-bytes.`],
   ])("refuses %j with an exact error", async (args, message) => {
     expect(await parse(args)).toBe(message);
   });

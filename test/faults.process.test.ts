@@ -6,7 +6,7 @@ import { connect } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { type Gateway, ProcessDriver } from "../runtime/index.js";
 import { assertGuarantees, assertNoProcessLeft, faultsApp, Ledger, nextId, type Outcome, send } from "./faults/harness.js";
-import { FIXTURES, startGateway, waitFor } from "./support/gateway.js";
+import { alive, FIXTURES, startGateway, waitFor } from "./support/gateway.js";
 
 let gateway: Gateway | undefined;
 let ledger: Ledger;
@@ -70,15 +70,21 @@ describe("fault suite (process runtime)", () => {
     assertGuarantees(ledger, [await send(g, "/f", { method: "POST", body: "y" })], [200]);
   });
 
-  it("6. a crash before send (instance killed while idle): the next request, provably undelivered, is served elsewhere once", async () => {
-    const g = await start("ft-before", { f: { policy: { minInstances: 1 } } });
-    const first = await send(g, "/f");
+  it("6. a crash before send (the instance stops listening, its exit unseen): the refused request is retried elsewhere and served once", async () => {
+    const g = await start("ft-before", { f: { handler: "faults-sockets.js#handler", policy: { minInstances: 1 } } });
+    expect(await waitFor(() => status()?.instances.ready === 1, 10_000)).toBe(true);
+    const first = await send(g, "/f?close=1");
     const pid = (JSON.parse(first.body) as { pid: number }).pid;
-    process.kill(pid, "SIGKILL");
-    await sleep(50);
+    await sleep(300); // its listener is closed now; the process lives on, so the pool still has it ready
+    expect(alive(pid)).toBe(true);
+    expect(status()?.instances.ready).toBe(1);
     const out = await all(5, () => send(g, "/f", { method: "POST", body: "z" }));
-    assertGuarantees(ledger, [first, ...out], [200, 502]);
-    expect(out.filter((o) => o.status === 200).length).toBeGreaterThanOrEqual(4);
+    // Every one provably never reached the dead listener: retried on a fresh instance, 200 only, each executed once.
+    assertGuarantees(ledger, [first, ...out], [200]);
+    for (const o of out) {
+      expect(ledger.executions().get(o.id), o.id).toBe(1);
+      expect((JSON.parse(o.body) as { pid: number }).pid, "served by another instance").not.toBe(pid);
+    }
   });
 
   it("7. scale-down with requests in flight: none lost", async () => {
@@ -107,13 +113,33 @@ describe("fault suite (process runtime)", () => {
     assertGuarantees(ledger, await all(5, () => send(g, "/f", { method: "POST", body: "k" })), [200]);
   }, 20_000);
 
+  it("9b. a POST on a reused keep-alive socket that the instance resets: exactly one 502, executed once, never retried", async () => {
+    const g = await start("ft-kareset", { f: { handler: "faults-sockets.js#handler", policy: { minInstances: 1, maxInstances: 1 } } });
+    expect(await waitFor(() => status()?.instances.ready === 1, 10_000)).toBe(true);
+    const warm = await send(g, "/f", { method: "POST", body: "a" }); // leaves a keep-alive socket to the instance
+    const reset = await send(g, "/f", { method: "POST", body: "b", headers: { "x-reset": "1" } }); // on that reused socket
+    assertGuarantees(ledger, [warm], [200]);
+    assertGuarantees(ledger, [reset], [502]);
+    expect(ledger.executions().get(reset.id), "executed once, not replayed").toBe(1);
+    expect((JSON.parse(reset.body) as { error: string }).error).toMatch(/ft-kareset\/f.*(reset|ECONNRESET|not retried)/);
+    assertGuarantees(ledger, [await send(g, "/f", { method: "POST", body: "c" })], [200]);
+  });
+
   it("10. a client that leaves while queued: never executed, not served later", async () => {
     const g = await start("ft-left", { f: { handler: "faults-slow-start.js#handler", fn: { env: { START_MS: "1500" } } } });
+    const desired: number[] = [];
+    const starts: string[] = [];
+    g.on("decision", (d: { desired: number }) => desired.push(d.desired));
+    g.on("instance", (e: { state: string; id: string }) => e.state === "starting" && starts.push(e.id));
     const leavers = await all(5, () => send(g, "/f", { abortAfterMs: 300 }));
     await sleep(3000);
     const stayer = await send(g, "/f");
     assertGuarantees(ledger, [...leavers, stayer], [200], { departed: leavers.map((o) => o.id) });
     expect(ledger.executions().size).toBe(1);
+    // Nor counted for scaling: the five that left never asked for more than the one instance.
+    expect(Math.max(0, ...desired), `desired ${desired.join(",")}`).toBeLessThanOrEqual(1);
+    expect(starts, "instances started").toHaveLength(1);
+    expect(status()?.instances.ready).toBe(1);
   });
 
   it("11. SIGTERM (stop) with requests in flight: they finish with 200, then nothing is left", async () => {

@@ -1,7 +1,7 @@
 // The gateway end to end with the process driver: real instances, real HTTP, loopback only.
 import { mkdtempSync, readFileSync, existsSync } from "node:fs";
 import { request as httpRequest } from "node:http";
-import { connect } from "node:net";
+import { type AddressInfo, connect, createServer as createTcpServer, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import autocannon from "autocannon";
@@ -9,7 +9,7 @@ import { HTTP } from "cloudevents";
 import { afterEach, describe, expect, it } from "vitest";
 import { App, type ScalingPolicyOptions, ServerlessFunction, type ServerlessFunctionProps } from "zeroscale";
 import type { EngineScaler, LoadSample } from "../lib/engines/types.js";
-import { binaryEvent, type Gateway, type Instance, type InstanceSpec, ProcessDriver } from "../runtime/index.js";
+import { binaryEvent, type Driver, type Gateway, type Instance, type InstanceSpec, ProcessDriver } from "../runtime/index.js";
 import { alive, echoApp, FIXTURES, startGateway, waitFor } from "./support/gateway.js";
 
 let gateway: Gateway | undefined;
@@ -516,3 +516,78 @@ describe("gateway crash loops and capacity", () => {
     expect((await busy).status).toBe(200);
   });
 });
+
+describe("gateway and instances that misbehave at the protocol level", () => {
+  it("answers 502 naming the function to an instance's status outside 100-599 (HTTP/1.1 099), and keeps serving with no slot leaked", async () => {
+    // A raw TCP "instance": readiness passes; every other request gets `HTTP/1.1 099 X`, which Node's client accepts.
+    const sockets = new Set<Socket>();
+    const tcp = createTcpServer((socket) => {
+      sockets.add(socket);
+      socket.on("close", () => sockets.delete(socket));
+      let head = "";
+      socket.on("data", (d) => {
+        head += d.toString("latin1");
+        while (head.includes("\r\n\r\n")) {
+          const line = head.slice(0, head.indexOf("\r\n"));
+          head = head.slice(head.indexOf("\r\n\r\n") + 4);
+          if (line.includes(" /ready ")) socket.write("HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok");
+          else socket.write("HTTP/1.1 099 X\r\ncontent-length: 2\r\n\r\nno");
+        }
+      });
+    });
+    await new Promise<void>((r) => tcp.listen(0, "127.0.0.1", r));
+    const port = (tcp.address() as AddressInfo).port;
+    const raw: Driver = {
+      kind: "process",
+      prepare: async () => {},
+      cleanup: async () => 0,
+      start: async () => {
+        let exit!: () => void;
+        const exited = new Promise<void>((r) => (exit = r));
+        return { id: "raw-1", port, exited, stop: async () => exit(), usage: async () => null };
+      },
+    };
+    try {
+      gateway = await startGateway(echoApp("badstatus", { readinessPath: "/ready" }, { minInstances: 1 }), raw);
+      expect(await waitFor(() => gateway?.status()[0]?.instances.ready === 1, 5000)).toBe(true);
+      for (let i = 0; i < 3; i++) {
+        const res = await get("/echo");
+        expect(res.status).toBe(502);
+        expect(((await res.json()) as { error: string }).error).toBe("the instance of badstatus/echo answered with an invalid HTTP status (99)");
+      }
+      expect((await fetch(`${gateway.adminUrl}/healthz`)).status).toBe(200); // the gateway is up
+      expect(gateway.status()[0]?.inflight).toBe(0); // every slot released
+      expect(await waitFor(() => sockets.size === 0, 2000), "the upstream sockets were destroyed, not pooled").toBe(true);
+    } finally {
+      await gateway?.stop();
+      gateway = undefined;
+      for (const s of sockets) s.destroy();
+      await new Promise<void>((r) => tcp.close(() => r()));
+    }
+  });
+
+  it("backs off an instance that crashes soon after passing readiness, and says crash-looping with the cause", async () => {
+    const spawns: number[] = [];
+    class Counting extends ProcessDriver {
+      override start(spec: InstanceSpec): Promise<Instance> {
+        spawns.push(Date.now());
+        return super.start(spec);
+      }
+    }
+    const app = new App({ name: "lateloop" });
+    const f = new ServerlessFunction(app, "late", { code: { path: "functions", handler: "crash-after-ready.js#handler" }, readinessPath: "/ready" });
+    f.addTrigger("http", { http: { path: "/late" } });
+    f.addScalingPolicy({ minInstances: 1 });
+    gateway = await startGateway(app, new Counting(FIXTURES));
+    const t0 = Date.now();
+    await sleep(3000);
+    const inThree = spawns.filter((t) => t - t0 <= 3000).length;
+    // Without the backoff it is restarted as fast as it can start (measured: 164 starts/s).
+    expect(inThree, `spawns in 3 s: ${spawns.map((t) => t - t0).join(", ")}`).toBeLessThanOrEqual(5);
+    expect(await waitFor(() => gateway?.status()[0]?.state === "crash-looping", 3000)).toBe(true);
+    const admin = (await (await fetch(`${gateway.adminUrl}/status`)).json()) as { functions: { state: string; error: string }[] };
+    expect(admin.functions[0]?.state).toBe("crash-looping");
+    expect(admin.functions[0]?.error).toMatch(/^crash-looping: exited \d+ ms after becoming ready \(code 1: .*crash-after-ready\.js/);
+  });
+});
+

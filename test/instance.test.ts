@@ -31,7 +31,12 @@ describe("instance state machine", () => {
     expect(busy.state).toBe("draining");
     expect(types(busy)).toEqual(["emit"]);
     expect(transition("draining", { type: "idle" }, idle)).toEqual({ state: "draining", effects: [{ type: "stop" }] });
+    // An exit while draining may be its own (a reset request's instance, not yet stopped): what is left is removed.
     expect(transition("draining", { type: "exited", cause: "code 0" }, { inflight: 0, drainReason: "scaled down" })).toEqual({
+      state: "stopped",
+      effects: [{ type: "remove" }, { type: "emit", state: "stopped", reason: "scaled down" }, { type: "cleanup" }],
+    });
+    expect(transition("draining", { type: "stopped" }, { inflight: 0, drainReason: "scaled down" })).toEqual({
       state: "stopped",
       effects: [{ type: "remove" }, { type: "emit", state: "stopped", reason: "scaled down" }],
     });
@@ -42,6 +47,13 @@ describe("instance state machine", () => {
     expect(t.state).toBe("stopped");
     expect(t.effects).toContainEqual({ type: "emit", state: "stopped", reason: "exited unexpectedly: signal SIGKILL" });
     expect(types(t)).not.toContain("start-failed");
+  });
+
+  it("a ready instance that exits soon after readiness (within resetAfterMs) is a failed start, with the cause", () => {
+    const t = transition("ready", { type: "exited", cause: "code 1: late boom" }, { inflight: 0, readyForMs: 48 });
+    expect(t.state).toBe("failed");
+    expect(t.effects).toContainEqual({ type: "start-failed", cause: "exited 48 ms after becoming ready (code 1: late boom)", afterReady: true });
+    expect(types(t)).toEqual(["remove", "start-failed", "emit", "cleanup", "dispatch"]);
   });
 
   it("terminal states stay put; a late exit or stop only makes sure it is forgotten", () => {

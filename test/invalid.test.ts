@@ -2,9 +2,11 @@
 // diagnostic (code, construct path, prop, message) and nothing else. Every example and valid fixture
 // must pass every backend with no error and no warning (no false positives).
 import { readdirSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { type App, BackendError, formatDiagnostic, synth, ValidationError } from "zeroscale";
 import { BACKEND_NAMES, type BackendName, BACKENDS, createFromFlags } from "../providers/registry.js";
+import { checkHandlerExports } from "../cli/load.js";
 import { app as hello } from "../examples/hello/app.js";
 import { app as orders } from "../examples/orders/app.js";
 import { referenceApp } from "./conformance/reference-app.js";
@@ -12,9 +14,14 @@ import { referenceApp } from "./conformance/reference-app.js";
 const dir = new URL("./invalid/", import.meta.url);
 const files = readdirSync(dir).filter((f) => /^\d{3}-.*\.ts$/.test(f)).sort();
 
-function diagnosticsOf(app: App, backend?: string) {
+// Synthesized as the CLI does: relative to the program's folder (code.path and handler files exist),
+// then the handler-export check.
+async function diagnosticsOf(app: App, backend?: string) {
+  const baseDir = fileURLToPath(dir);
   try {
-    const graph = synth(app);
+    const graph = synth(app, { baseDir });
+    const exports = await checkHandlerExports(graph, baseDir);
+    if (exports.length > 0) return exports;
     if (backend) BACKENDS[backend as BackendName].create().compile(graph);
     return [];
   } catch (e) {
@@ -33,7 +40,7 @@ describe("bad-input corpus (test/invalid/)", () => {
   for (const file of files) {
     it(file, async () => {
       const m = (await import(new URL(file, dir).href)) as { app: App; backend?: string; expected: { code: string; path: string; prop: string; message: string } };
-      const found = diagnosticsOf(m.app, m.backend).map((d) => ({ code: d.code, path: d.path, prop: d.prop, message: formatDiagnostic(d) }));
+      const found = (await diagnosticsOf(m.app, m.backend)).map((d) => ({ code: d.code, path: d.path, prop: d.prop, message: formatDiagnostic(d) }));
       expect(found).toEqual([m.expected]);
     });
   }

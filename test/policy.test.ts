@@ -1,4 +1,6 @@
 import { spawnSync } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { App, formatDiagnostic, ServerlessFunction, suppress, synth } from "zeroscale";
@@ -6,7 +8,8 @@ import { knative } from "zeroscale/providers/knative";
 import { Testing } from "zeroscale/testing";
 
 const root = new URL("..", import.meta.url).pathname;
-const warnings = (app: App) => synth(app).warnings.map(formatDiagnostic);
+// These apps' functions have no triggers; ZS-FN-NO-TRIGGER is tested in test/errors.test.ts.
+const warnings = (app: App) => synth(app).warnings.filter((w) => w.code !== "ZS-FN-NO-TRIGGER").map(formatDiagnostic);
 
 describe("policy checks", () => {
   it("warns on an image with no tag or the latest tag", () => {
@@ -55,6 +58,7 @@ describe("suppressions", () => {
   it("silence a check on a construct and below, keeping the reason in the output", () => {
     const app = new App({ name: "p" });
     const a = new ServerlessFunction(app, "a", { image: "registry.example.com/a:latest" });
+    a.addTrigger("http", { http: { path: "/a" } });
     suppress(a, "ZS-POLICY-IMAGE-LATEST", "the release pipeline pins it by digest");
     const graph = synth(app);
     expect(graph.warnings).toEqual([]);
@@ -65,6 +69,7 @@ describe("suppressions", () => {
   it("apply to a backend's warnings too", () => {
     const app = new App({ name: "p" });
     const a = new ServerlessFunction(app, "a", { image: "r.example.com/a:1" });
+    a.addTrigger("http", { http: { path: "/a" } });
     a.addScalingPolicy({ idleTimeout: "30s" });
     expect(Testing.compile(app, knative()).plan.warnings.map((w) => w.code)).toEqual(["ZS-KNATIVE-IDLE"]);
     suppress(a, "ZS-KNATIVE-IDLE", "dev clusters run with a 5s grace period");
@@ -88,15 +93,16 @@ describe("zeroscale --strict", () => {
   it("turns warnings into errors", () => {
     const loose = run("validate", "test/fixtures/plain.mjs");
     expect(loose.status).toBe(0);
-    expect(loose.stdout).toContain("warning: plain/fn: image");
+    expect(loose.stderr).toContain("warning ZS-POLICY-IMAGE-LATEST plain/fn: image");
     const strict = run("validate", "test/fixtures/plain.mjs", "--strict");
     expect(strict.status).toBe(1);
-    expect(strict.stderr).toContain('1 validation error:\n  - plain/fn: image ("registry.example.com/plain/fn") has no tag (it means latest)');
+    expect(strict.stderr).toContain('error ZS-POLICY-IMAGE-LATEST plain/fn: image ("registry.example.com/plain/fn") has no tag (it means latest)');
+    expect(strict.stderr).toContain("1 validation error");
   });
 
   it("passes on the examples", () => {
     for (const example of ["examples/hello/app.ts", "examples/orders/app.ts"]) {
-      const r = run("synth", example, "--strict", "--out", join(root, "out", "strict"));
+      const r = run("synth", example, "--strict", "--out", mkdtempSync(join(tmpdir(), "zeroscale-strict-")));
       expect(r.status, `${example}: ${r.stderr}`).toBe(0);
     }
   });

@@ -2,7 +2,12 @@
 import { describe, expect, it } from "vitest";
 import { App, ServerlessFunction, synth, type FunctionNode } from "zeroscale";
 import type { Driver, ExitInfo, Instance, InstanceSpec } from "../runtime/drivers/types.js";
+import { EventEmitter } from "node:events";
+import type { IncomingMessage } from "node:http";
 import { ActivationError, type Clock, ClientGoneError, FunctionPool, type PoolEvent, type PoolOptions } from "../runtime/gateway/pool.js";
+import type { DataPlane } from "../runtime/gateway/data-plane.js";
+import { connectFailure, dispatch } from "../runtime/gateway/dispatch.js";
+import { ForwardError } from "../runtime/gateway/proxy.js";
 
 class FakeClock implements Clock {
   t = 0;
@@ -45,6 +50,8 @@ class FakeDriver implements Driver {
   readonly started: FakeInstance[] = [];
   starts: number[] = [];
   failWith: string | undefined;
+  /** Called with each started instance (e.g. to make it crash soon after). */
+  afterStart: ((inst: FakeInstance) => void) | undefined;
   constructor(private readonly clock: FakeClock) {}
   async prepare(): Promise<void> {}
   async cleanup(): Promise<number> {
@@ -70,6 +77,7 @@ class FakeDriver implements Driver {
       },
     };
     this.started.push(inst);
+    this.afterStart?.(inst);
     return inst;
   }
 }
@@ -161,7 +169,7 @@ describe("FunctionPool (fake driver, fake clock)", () => {
     expect(gaps.slice(0, 8)).toEqual([500, 1000, 2000, 4000, 8000, 16_000, 30_000, 30_000]);
   });
 
-  it("resets the backoff once an instance has stayed ready, and clears crash-looping when one is ready", async () => {
+  it("resets the backoff once an instance has stayed ready, and clears crash-looping only once it stayed ready resetAfterMs", async () => {
     const { pool, clock, driver } = makePool({ backoff: { resetAfterMs: 10_000 } });
     driver.failWith = "boom";
     pool.scaleTo(1);
@@ -170,8 +178,9 @@ describe("FunctionPool (fake driver, fake clock)", () => {
     driver.failWith = undefined;
     await clock.advance(1000); // third start at 1500 succeeds
     expect(pool.ready).toBe(1);
-    expect(pool.crashLoop).toBeUndefined();
+    expect(pool.crashLoop?.cause).toBe("boom"); // ready, not yet proven: an early crash would still be a loop
     await clock.advance(10_000);
+    expect(pool.crashLoop).toBeUndefined();
     // It crashes now: the next failed start waits 0.5 s again, not 2 s.
     (driver.started[0] as FakeInstance).exit({ code: 1, signal: null });
     driver.failWith = "boom";
@@ -200,7 +209,7 @@ describe("FunctionPool (fake driver, fake clock)", () => {
   it("replaces an instance that exits while ready at once, and drains to zero only when its request ends", async () => {
     const { pool, clock, driver, events } = makePool();
     pool.scaleTo(1);
-    await clock.advance(1);
+    await clock.advance(10_000); // past resetAfterMs: a crash now is not a failed start
     (driver.started[0] as FakeInstance).exit({ code: null, signal: "SIGKILL" });
     await clock.advance(1);
     expect(driver.started.length).toBe(2);
@@ -213,5 +222,85 @@ describe("FunctionPool (fake driver, fake clock)", () => {
     await clock.advance(1);
     expect((driver.started[1] as FakeInstance).stopped).toBe(true);
     expect(pool.counts()).toEqual({ starting: 0, ready: 0, draining: 0 });
+  });
+
+  it("counts an exit soon after readiness as a failed start: backs off, says crash-looping with the cause, clears it once one stays up", async () => {
+    const { pool, clock, driver } = makePool({ backoff: { resetAfterMs: 10_000 } });
+    // Every instance passes readiness, then crashes 50 ms later (an asynchronous throw after listen).
+    driver.afterStart = (inst) => void clock.setTimer(() => inst.exit({ code: 1, signal: null, stderr: "late boom" }), 50);
+    pool.scaleTo(1);
+    await clock.advance(3000);
+    // Without the backoff it is restarted at once after every crash (one start per 50 ms: 60 in 3 s).
+    // The first crash is replaced at once (one crash is not a loop); then 1 s, then 2 s (at 3150).
+    expect(driver.starts).toEqual([0, 50, 1100]);
+    expect(pool.crashLoop?.cause).toBe("exited 50 ms after becoming ready (code 1: late boom)");
+    const fast = (await pool.acquire().catch((x: unknown) => x)) as ActivationError;
+    expect(fast.status).toBe(503);
+    expect(fast.message).toMatch(/^pool\/f: crash-looping: exited 50 ms after becoming ready/);
+    // It stops crashing: the crash state ends only once an instance has stayed ready resetAfterMs.
+    driver.afterStart = undefined;
+    await clock.advance(30_000);
+    expect(pool.ready).toBe(1);
+    expect(pool.crashLoop).toBeUndefined();
+  });
+});
+
+describe("dispatch (fake data plane)", () => {
+  const refused = (code: string) => new ForwardError(`connect ${code}`, code, "no");
+  const fakeRes = () => Object.assign(new EventEmitter(), { statusCode: 200, headers: {}, complete: true }) as unknown as IncomingMessage;
+  /** A data plane whose forwards to the instances in `failing` fail with `code`; the others answer. */
+  const plane = (failing: Map<string, string>, sent: string[]): DataPlane => ({
+    setRoutes() {},
+    setInstances() {},
+    drain() {},
+    stats: () => ({ inflight: {}, forwarded: 0, failed: 0 }),
+    close() {},
+    async forward(_fn, endpoint) {
+      sent.push(endpoint.id);
+      const code = failing.get(endpoint.id);
+      if (code) throw refused(code);
+      return { res: fakeRes(), abort() {} };
+    },
+  });
+  const target = (pool: FunctionPool) => ({ node: pool.fn, pool });
+  const req = { method: "POST", path: "/", headers: {}, body: Buffer.from("x") };
+
+  it("classifies connect errors: only the instance's absence evicts; the gateway's own limits are 503s", () => {
+    for (const code of ["ECONNREFUSED", "EHOSTUNREACH", "ENETUNREACH"]) expect(connectFailure(code), code).toBe("instance-gone");
+    for (const code of ["EMFILE", "ENFILE", "EADDRNOTAVAIL", "ENOBUFS"]) expect(connectFailure(code), code).toBe("local");
+    expect(connectFailure("EWHATEVER")).toBe("other");
+  });
+
+  it("a gateway-side connect error (EMFILE, EADDRNOTAVAIL, ...) answers 503 and keeps the healthy instance", async () => {
+    for (const code of ["EMFILE", "ENFILE", "EADDRNOTAVAIL", "ENOBUFS"]) {
+      const { pool, clock, driver } = makePool();
+      pool.scaleTo(1);
+      await clock.advance(1);
+      const out = await dispatch(target(pool), plane(new Map([["fake-1", code]]), []), req, { kind: "request", extraHeaders: {}, arrival: pool.arrive() });
+      expect(out, code).toMatchObject({ ok: false, status: 503, retryAfterSeconds: 1 });
+      expect((out as { message: string }).message).toContain(code);
+      await clock.advance(1);
+      expect(pool.instances.map((i) => [i.id, i.state]), code).toEqual([["fake-1", "ready"]]);
+      expect(driver.started).toHaveLength(1);
+      expect(pool.inflight).toBe(0);
+    }
+  });
+
+  it("a refused connection evicts the instance before releasing it: a buffered request is never handed the dead one", async () => {
+    const { pool, clock } = makePool({ concurrency: 1 });
+    pool.scaleTo(1);
+    await clock.advance(1);
+    const sent: string[] = [];
+    const dp = plane(new Map([["fake-1", "ECONNREFUSED"]]), sent);
+    // A takes fake-1 (its connection will be refused); B finds it busy and waits in the buffer.
+    const served = (p: ReturnType<typeof dispatch>) => p.then((r) => (r.ok && r.release(), r));
+    const a = served(dispatch(target(pool), dp, req, { kind: "request", extraHeaders: {}, arrival: pool.arrive() }));
+    const b = served(dispatch(target(pool), dp, req, { kind: "request", extraHeaders: {}, arrival: pool.arrive() }));
+    expect(pool.buffered).toBe(1);
+    await clock.advance(10);
+    expect(await a).toMatchObject({ ok: true });
+    expect(await b).toMatchObject({ ok: true });
+    // fake-1 was refused once and evicted before its slot was released: B never went to it.
+    expect(sent).toEqual(["fake-1", "fake-2", "fake-2"]);
   });
 });

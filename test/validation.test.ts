@@ -60,7 +60,7 @@ describe("validation: one rule, one exact message", () => {
     ["empty command", fnWith({ command: [] }), ["shop/api: command ([]) is empty; leave command out to use the image's entrypoint, or name the program."]],
     ["bad label", fnWith({ labels: { "zeroscale.dev/x": "y" } }), ['shop/api: labels.zeroscale.dev/x ("zeroscale.dev/x") uses the reserved zeroscale.dev prefix; use a key such as "team" or "example.com/team".']],
     ["root with runAsNonRoot", fnWith({ security: { runAsUser: 0 } }), ["shop/api: security.runAsUser (0) is root while runAsNonRoot is true; use a non-root uid, or set runAsNonRoot: false explicitly."]],
-    ["unknown prop (JavaScript users)", fnWith(untyped({ memroy: "1Gi" })), ['shop/api: memroy ("1Gi") is not a known prop; remove it or use one of: image, build, code, port, env, secrets, memory, cpu, timeout, concurrency, readinessPath, command, args, labels, security.']],
+    ["unknown prop (JavaScript users)", fnWith(untyped({ memroy: "1Gi" })), ['shop/api: memroy ("1Gi") is not a known prop; did you mean memory? Otherwise remove it (known props: image, build, code, port, env, secrets, memory, cpu, timeout, concurrency, readinessPath, command, args, labels, security).']],
     ["wrong type (JavaScript users)", fnWith(untyped({ memory: 256 })), ['shop/api: memory (256) must be a string; pass a Kubernetes quantity string such as "256Mi".']],
     ["missing nested prop", fnWith(untyped({ image: undefined, code: { handler: "index.js" } })), ['shop/api: code.path (missing) is required; set code.path to the directory holding the code, e.g. "./src".']],
     ["trigger with two sources", (app) => {
@@ -92,11 +92,11 @@ describe("validation: one rule, one exact message", () => {
     ["bad cron", (app) => {
       const api = new ServerlessFunction(app, "api", { image: IMAGE });
       api.addTrigger("nightly", { schedule: { cron: "61 3 * * *" } });
-    }, ['shop/api/nightly: schedule.cron ("61 3 * * *") is not a valid cron expression (Invalid value for minute: 61); use 5 or 6 fields, e.g. "0 3 * * *" or, with seconds, "*/10 * * * * *".']],
+    }, ['shop/api/nightly: schedule.cron ("61 3 * * *") is not a valid cron expression (field 1, the minute, is "61", outside 0..59); use 5 fields (minute hour day-of-month month day-of-week), e.g. "0 3 * * *" or "*/10 * * * *"; a leading seconds field works only on the zeroscale gateway (Kubernetes backends take 5 fields).']],
     ["cron that never fires", (app) => {
       const api = new ServerlessFunction(app, "api", { image: IMAGE });
       api.addTrigger("never", { schedule: { cron: "0 0 31 2 *" } });
-    }, ['shop/api/never: schedule.cron ("0 0 31 2 *") never fires; use a date that exists, e.g. "0 3 * * *" or, with seconds, "*/10 * * * * *".']],
+    }, ['shop/api/never: schedule.cron ("0 0 31 2 *") never fires; use a date that exists, e.g. "0 3 * * *".']],
     ["bad time zone", (app) => {
       const api = new ServerlessFunction(app, "api", { image: IMAGE });
       api.addTrigger("nightly", { schedule: { cron: "0 3 * * *", timezone: "Mars/Olympus" } });
@@ -145,7 +145,7 @@ describe("validation: one rule, one exact message", () => {
     ["baseline cron with seconds", (app) => {
       const api = new ServerlessFunction(app, "api", { image: IMAGE });
       api.addScalingPolicy({ schedule: [{ start: "0 0 8 * * 1-5", end: "0 18 * * 1-5", minInstances: 2 }] });
-    }, ['shop/api/scaling: schedule.0.start ("0 0 8 * * 1-5") is not a valid cron expression (mode \'5-part\' requires exactly 5 parts, but pattern \'0 0 8 * * 1-5\' has 6 parts.); use 5 fields, e.g. "0 3 * * *".']],
+    }, ['shop/api/scaling: schedule.0.start ("0 0 8 * * 1-5") is not a valid cron expression (it has 6 fields; 5 are needed; a seconds field is not supported here); use 5 fields (minute hour day-of-month month day-of-week), e.g. "0 3 * * *" or "0 8 * * 1-5".']],
   ];
 
   for (const [title, build, expected] of cases) {
@@ -184,6 +184,7 @@ describe("validation: one rule, one exact message", () => {
   it("warns (and keeps going) when idleTimeout cannot apply", () => {
     const app = new App({ name: "shop" });
     const api = new ServerlessFunction(app, "api", { image: IMAGE });
+    api.addTrigger("http", { http: { path: "/api" } });
     api.addScalingPolicy({ minInstances: 2, idleTimeout: "5m" });
     const graph = synth(app);
     expect(graph.warnings.map(formatDiagnostic)).toEqual([

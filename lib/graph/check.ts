@@ -32,9 +32,10 @@ export function dependencyEdges(all: readonly IConstruct[], graphIds: ReadonlySe
   return edges;
 }
 
-/** Graph-wide rules: duplicate routes, queue metrics without a queue, unique names, no cycles. */
-export function checkGraph(diags: Diagnostics, nodes: readonly GraphNode[], edges: readonly GraphEdge[]): void {
+/** Graph-wide rules: duplicate routes, queue metrics without a queue, unreached functions, unique names, no cycles. */
+export function checkGraph(diags: Diagnostics, nodes: readonly GraphNode[], edges: readonly GraphEdge[], targeted: ReadonlySet<string> = new Set()): void {
   checkRoutes(diags, nodes);
+  checkReached(diags, nodes, targeted);
   checkQueueMetrics(diags, nodes);
   checkNames(diags, nodes);
   const cycle = findCycle(nodes, edges);
@@ -78,6 +79,20 @@ function checkQueueMetrics(diags: Diagnostics, nodes: readonly GraphNode[]): voi
     if (n.kind !== "scalingPolicy" || n.metric.type !== "queueLength" || queued.has(n.target)) continue;
     const p: ScalingPolicyNode = n;
     diags.error("ZS-SCALING-QUEUE-NO-TRIGGER", p.id, "metric.queueLength", p.metric.target, `needs a queue trigger on ${p.target}, which has none`, "add an EventTrigger with a queue source for the function, or scale on concurrency or rps");
+  }
+}
+
+/**
+ * ZS-FN-NO-TRIGGER: a function no trigger (HTTP, schedule or queue) invokes never runs. `targeted`
+ * holds functions some trigger construct targets even if that trigger failed validation (its own
+ * error is the one to report).
+ */
+function checkReached(diags: Diagnostics, nodes: readonly GraphNode[], targeted: ReadonlySet<string>): void {
+  const reached = new Set<string>(targeted);
+  for (const n of nodes) if (n.kind === "trigger") reached.add(n.target);
+  for (const n of nodes) {
+    if (n.kind !== "function" || reached.has(n.id)) continue;
+    diags.warn("ZS-FN-NO-TRIGGER", n.id, "(construct)", undefined, "has no trigger: no HTTP route, schedule or queue invokes this function", `add one, e.g. fn.addTrigger("http", { http: { path: "/${n.id.split("/").pop()}" } }), or suppress ZS-FN-NO-TRIGGER with the reason`);
   }
 }
 

@@ -8,6 +8,7 @@ export interface CheckInfo {
 
 export const CHECKS = [
   { code: "ZS-SHAPE", severity: "error", scope: "all", doc: "A prop has the wrong type, or is not a known prop (typos, JavaScript programs)." },
+  { code: "ZS-DURATION", severity: "error", scope: "all", doc: "A Duration made from a negative, infinite or NaN amount (Duration.seconds(-5)), or Duration.parse() of a string that is not a duration; reported at the prop that received it." },
   { code: "ZS-APP-NAME", severity: "error", scope: "App", doc: "The app name is not a DNS-1035 label of at most 30 characters." },
   { code: "ZS-LABEL-KEY", severity: "error", scope: "App, ServerlessFunction", doc: "A label key is not a valid Kubernetes label key, or uses the reserved zeroscale.dev/ prefix." },
   { code: "ZS-LABEL-VALUE", severity: "error", scope: "App, ServerlessFunction", doc: "A label value is not a valid Kubernetes label value." },
@@ -18,6 +19,8 @@ export const CHECKS = [
   { code: "ZS-FN-BUILD-DOCKERFILE", severity: "error", scope: "ServerlessFunction", doc: "build.dockerfile is empty." },
   { code: "ZS-FN-CODE-PATH", severity: "error", scope: "ServerlessFunction", doc: "code.path is absolute." },
   { code: "ZS-FN-CODE-HANDLER", severity: "error", scope: "ServerlessFunction", doc: "code.handler is not \"file#export\" with a .js, .mjs or .cjs file." },
+  { code: "ZS-FN-CODE-MISSING", severity: "error", scope: "ServerlessFunction", doc: "code.path is not a folder, or the handler file is not in it, relative to the program's folder (checked when synth is given a baseDir, as the CLI does)." },
+  { code: "ZS-FN-CODE-EXPORT", severity: "error", scope: "ServerlessFunction", doc: "The handler file does not export the named handler (checked by the CLI, which reads the file's exports without running it)." },
   { code: "ZS-FN-PORT", severity: "error", scope: "ServerlessFunction", doc: "port is outside 1024..65535, or one Knative reserves (8012, 8013, 8022, 9090, 9091)." },
   { code: "ZS-FN-MEMORY", severity: "error", scope: "ServerlessFunction", doc: "memory is not a Kubernetes quantity, or below 6Mi." },
   { code: "ZS-FN-CPU", severity: "error", scope: "ServerlessFunction", doc: "cpu is not a quantity of whole millicores (at least 1m)." },
@@ -67,6 +70,7 @@ export const CHECKS = [
   { code: "ZS-SCALING-QUEUE-NO-TRIGGER", severity: "error", scope: "ScalingPolicy", doc: "A queueLength metric on a function with no queue trigger." },
   { code: "ZS-GRAPH-CYCLE", severity: "error", scope: "graph", doc: "node.addDependency calls form a cycle." },
   { code: "ZS-NAME-COLLISION", severity: "error", scope: "graph", doc: "Two constructs derive the same resource name." },
+  { code: "ZS-FN-NO-TRIGGER", severity: "warning", scope: "ServerlessFunction", doc: "No trigger reaches the function: no HTTP route, schedule or queue invokes it." },
   { code: "ZS-POLICY-IMAGE-LATEST", severity: "warning", scope: "ServerlessFunction", doc: "An image with no tag or the mutable latest tag." },
   { code: "ZS-POLICY-IMAGE-DIGEST", severity: "warning", scope: "ServerlessFunction", doc: "An image not pinned by digest (opt-in: App policy.requireImageDigest)." },
   { code: "ZS-POLICY-SECRET-IN-ENV", severity: "error", scope: "ServerlessFunction", doc: "A secret passed as a plain env value (a secret-like name with a value, or a URL with credentials)." },

@@ -13,9 +13,11 @@ const CREDENTIAL_URL = /^[a-z][a-z0-9+.-]*:\/\/[^/\s:@]+:[^/\s@]+@/i;
 
 /** Synth-time policy checks over resolved nodes (validation has already checked each prop). */
 export function runPolicyChecks(diags: Diagnostics, nodes: readonly GraphNode[], options: PolicyOptions = {}): void {
+  // A function whose source is already an error (two sources, a bad reference) gets no image advice.
+  const badSource = new Set(diags.list("error").filter((d) => d.code === "ZS-FN-SOURCE" || d.code === "ZS-FN-IMAGE").map((d) => d.path));
   for (const n of nodes) {
     if (n.kind === "function") {
-      if (n.source.type === "image") {
+      if (n.source.type === "image" && !badSource.has(n.id)) {
         const ref = n.source.image;
         const lastPart = ref.split("/").pop() ?? ref;
         const tag = lastPart.includes("@") ? undefined : lastPart.split(":")[1];

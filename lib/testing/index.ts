@@ -3,7 +3,7 @@ import type { ArtifactFile, Backend, Plan } from "../backend.js";
 import { ServerlessFunction } from "../serverless-function.js";
 import { type ReplayResult, type ReplayRunOptions, type ReplayTrace, replayGraph } from "./replay.js";
 import type { DeploymentGraph, FunctionNode, GraphNode, NodeKind, ScalingPolicyNode, TriggerNode } from "../graph/types.js";
-import { synth } from "../synth.js";
+import { type SynthOptions, synth } from "../synth.js";
 import { type Diagnostic, ValidationError } from "../validation/diagnostic.js";
 
 /** Which nodes {@link Testing.nodes} returns. */
@@ -56,9 +56,12 @@ export class Testing {
     return new App({ name: "test", ...props });
   }
 
-  /** The deployment graph of `app`, in memory. Throws ValidationError like `synth`. */
-  static synth(app: App): DeploymentGraph {
-    return synth(app);
+  /**
+   * The deployment graph of `app`, in memory. Throws ValidationError like `synth`. Pass
+   * `{ baseDir }` (the program's folder) to also check that code.path folders and handler files exist.
+   */
+  static synth(app: App, options: SynthOptions = {}): DeploymentGraph {
+    return synth(app, options);
   }
 
   /** Compile `app` with `backend`, in memory: the plan, the files it would write, its engine objects. */

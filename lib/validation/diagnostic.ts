@@ -22,14 +22,16 @@ export interface Diagnostic {
   readonly fix: string;
 }
 
-/** Render a value for a message: strings quoted, the rest as compact JSON. */
+/** Render a value for a message: strings quoted, the rest as compact JSON (NaN and Infinity as such). */
 export function showValue(value: unknown): string {
   if (value === undefined) return "missing";
   if (typeof value === "string") return JSON.stringify(value);
+  if (typeof value === "number" || typeof value === "bigint") return String(value);
   try {
-    const json = JSON.stringify(value);
+    const json = JSON.stringify(value, (_k, v: unknown) => (typeof v === "number" && !Number.isFinite(v) ? `\u0000${v}\u0000` : v));
     if (json === undefined) return String(value);
-    return json.length > 80 ? `${json.slice(0, 77)}...` : json;
+    const shown = json.replace(/"\\u0000(NaN|-?Infinity)\\u0000"/g, "$1");
+    return shown.length > 80 ? `${shown.slice(0, 77)}...` : shown;
   } catch {
     return String(value);
   }

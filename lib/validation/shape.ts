@@ -1,4 +1,5 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
+import { closest, distance } from "fastest-levenshtein";
 import { Duration } from "../duration.js";
 import type { Diagnostic } from "./diagnostic.js";
 import { FUNCTION_PROPS_SCHEMA, POLICY_PROPS_SCHEMA, TRIGGER_PROPS_SCHEMA } from "./shape-schemas.js";
@@ -34,15 +35,36 @@ export function createShapeChecker(): ShapeChecker {
   };
 }
 
-/** Replace Durations by their strings and drop construct references so the schema sees plain data. */
+/** Replace Durations (at any depth) by their strings and drop construct references so the schema sees plain data. */
 function toPlain(props: object): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(props)) {
     if (v === undefined) continue;
     if (k === "target") continue; // a construct, checked in code
-    out[k] = Duration.isDuration(v) ? v.toString() : v;
+    out[k] = plainValue(v, 0);
   }
   return out;
+}
+
+function plainValue(v: unknown, depth: number): unknown {
+  if (Duration.isDuration(v)) return v.toString();
+  if (depth > 32 || typeof v !== "object" || v === null) return v;
+  if (Array.isArray(v)) return v.some((x) => Duration.isDuration(x) || (typeof x === "object" && x !== null)) ? v.map((x) => plainValue(x, depth + 1)) : v;
+  if (Object.getPrototypeOf(v) !== Object.prototype) return v;
+  const out: Record<string, unknown> = {};
+  for (const [k, x] of Object.entries(v)) out[k] = plainValue(x, depth + 1);
+  return out;
+}
+
+/** The known name closest to `name` when it is close enough to be a typo, else undefined. */
+export function didYouMean(name: string, known: readonly string[]): string | undefined {
+  if (known.length === 0) return undefined;
+  const lower = name.toLowerCase();
+  const exact = known.find((k) => k.toLowerCase() === lower);
+  if (exact) return exact;
+  const best = closest(lower, known.map((k) => k.toLowerCase()));
+  const match = known.find((k) => k.toLowerCase() === best) as string;
+  return distance(lower, best) <= Math.max(1, Math.floor(Math.min(name.length, match.length) / 3)) ? match : undefined;
 }
 
 function toDiagnostic(path: string, e: ErrorObject): Diagnostic {
@@ -58,7 +80,9 @@ function toDiagnostic(path: string, e: ErrorObject): Diagnostic {
       const name = String(e.params["additionalProperty"]);
       const allowed = Object.keys(parent.properties ?? {});
       const data = e.data as Record<string, unknown>;
-      return diag(path, join(name), data[name], "is not a known prop", `remove it or use one of: ${allowed.join(", ")}`);
+      const guess = didYouMean(name, allowed);
+      const fix = guess ? `did you mean ${join(guess)}? Otherwise remove it (known props: ${allowed.join(", ")})` : `remove it or use one of: ${allowed.join(", ")}`;
+      return diag(path, join(name), data[name], "is not a known prop", fix);
     }
     case "required": {
       const name = String(e.params["missingProperty"]);
@@ -66,12 +90,16 @@ function toDiagnostic(path: string, e: ErrorObject): Diagnostic {
       return diag(path, join(name), undefined, "is required", fix);
     }
     case "type": {
-      const type = String(e.params["type"]);
-      return diag(path, base || "(props)", e.data, `must be ${article(type)}`, parent["x-fix"] ?? `pass ${article(type)}`);
+      const raw = e.params["type"];
+      const types = (Array.isArray(raw) ? raw.map(String) : String(raw).split(",")).map(typeWords);
+      const words = types.length > 1 ? `${types.slice(0, -1).join(", ")} or ${types.at(-1)}` : (types[0] ?? "");
+      return diag(path, base || "(props)", e.data, `must be ${words}`, parent["x-fix"] ?? `pass ${words}`);
     }
     case "enum": {
-      const allowed = (e.params["allowedValues"] as unknown[]).map((v) => JSON.stringify(v)).join(", ");
-      return diag(path, base, e.data, "is not an allowed value", `use one of: ${allowed}`);
+      const values = e.params["allowedValues"] as unknown[];
+      const allowed = values.map((v) => JSON.stringify(v)).join(", ");
+      const guess = typeof e.data === "string" ? didYouMean(e.data, values.filter((v): v is string => typeof v === "string")) : undefined;
+      return diag(path, base, e.data, "is not an allowed value", guess ? `did you mean ${JSON.stringify(guess)}? Use one of: ${allowed}` : `use one of: ${allowed}`);
     }
     default:
       return diag(path, base || "(props)", e.data, String(e.message), parent["x-fix"] ?? "see docs/constructs.md");
@@ -83,9 +111,20 @@ function diag(path: string, prop: string, value: unknown, problem: string, fix: 
   return value === undefined ? d : { ...d, value };
 }
 
-function article(type: string): string {
-  if (type === "object") return "an object";
-  if (type === "array") return "an array";
-  if (type === "integer") return "an integer";
-  return `a ${type}`;
+/** A JSON Schema type in words: "a whole number", "an object", "true or false", "null". */
+function typeWords(type: string): string {
+  switch (type) {
+    case "integer":
+      return "a whole number";
+    case "object":
+      return "an object";
+    case "array":
+      return "an array";
+    case "boolean":
+      return "true or false";
+    case "null":
+      return "null";
+    default:
+      return `a ${type}`;
+  }
 }

@@ -135,7 +135,7 @@ export function docker(options: DockerBackendOptions = {}): DockerBackend {
         `FROM ${options.gatewayImage ?? "zeroscale/gateway:latest"}`,
         "COPY . /app/code",
         `ENV ZEROSCALE_HANDLER=/app/code/${src.file} ZEROSCALE_EXPORT=${src.export}`,
-        'ENTRYPOINT ["node", "/zeroscale/runner/serve.mjs"]',
+        'ENTRYPOINT ["node", "/zeroscale/runner/serve.js"]', // loads the handler as ESM or CommonJS by Node's rules (runtime/runner/format.ts)
         "CMD []",
         "",
       ].join("\n");

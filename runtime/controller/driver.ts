@@ -20,6 +20,10 @@ export interface ControllerDriverOptions {
   readonly tokenFile?: string;
   /** How often the state of running instances is read to notice exits, ms. @default 1000 */
   readonly pollMs?: number;
+  /** Longest the first lease may take to be acknowledged before `cleanup()` (the gateway's start) fails, ms. @default 5000 */
+  readonly leaseTimeoutMs?: number;
+  /** Where lease failures and reconnections are logged. @default one JSON line on stderr */
+  readonly log?: (level: "info" | "warn" | "error", msg: string, fields?: Record<string, unknown>) => void;
 }
 
 interface Tracked {
@@ -35,11 +39,13 @@ export class ControllerDriver implements Driver {
   private readonly watched = new Map<string, Map<string, Tracked>>();
   private timer: NodeJS.Timeout | undefined;
   private token: string | undefined;
-  private leased = false;
+  private leasing: Promise<void> | undefined;
+  private readonly log: NonNullable<ControllerDriverOptions["log"]>;
 
   constructor(private readonly o: ControllerDriverOptions = {}) {
     this.socketPath = o.socketPath ?? CONTROLLER_SOCKET;
     this.token = o.token;
+    this.log = o.log ?? ((level, msg, fields) => console.error(JSON.stringify({ level, msg, component: "controller-driver", ...fields })));
   }
 
   async prepare(fn: FunctionNode): Promise<void> {
@@ -82,37 +88,101 @@ export class ControllerDriver implements Driver {
     };
   }
 
-  /** At the gateway's start: take the lease (the controller stops everything when it closes), then stop what an earlier run left. */
+  /**
+   * At the gateway's start: take the lease (the controller stops everything when it closes) and wait
+   * for its acknowledgement, so no instance runs without one; then stop what an earlier run left.
+   */
   async cleanup(_app: string): Promise<number> {
-    this.lease();
+    await this.lease();
     const { stopped } = await this.call<{ stopped: number }>("POST", "/v1/stop");
     return stopped;
   }
 
-  /** Hold `GET /v1/lease` open for the life of this process, reconnecting after a controller restart. */
-  private lease(): void {
-    if (this.leased) return;
-    this.leased = true;
-    const open = () => {
-      const req = request({ socketPath: this.socketPath, path: "/v1/lease", method: "GET", headers: { authorization: `Bearer ${this.currentToken()}` } }, (res) => {
-        if (res.statusCode === 401) this.token = this.o.token; // re-read the file next time
-        res.resume();
-        res.on("close", retry);
-      });
-      req.on("socket", (s) => s.unref()); // the lease never keeps the gateway alive
-      req.on("error", retry);
-      req.end();
-    };
-    let waiting = false;
-    const retry = () => {
-      if (waiting) return;
-      waiting = true;
-      setTimeout(() => {
-        waiting = false;
-        open();
-      }, 1000).unref();
-    };
-    open();
+  /**
+   * Hold `GET /v1/lease` open for the life of this process, reconnecting after a controller restart
+   * (every failure logged). Resolves once the controller acknowledged the first one; rejects, naming
+   * the last failure, when that takes longer than `leaseTimeoutMs`.
+   */
+  private lease(): Promise<void> {
+    this.leasing ??= new Promise<void>((resolve, reject) => {
+      const timeoutMs = this.o.leaseTimeoutMs ?? 5000;
+      let acknowledged = false;
+      let gaveUp = false;
+      let lastFailure = "no answer";
+      const timer = setTimeout(() => {
+        if (acknowledged) return;
+        gaveUp = true;
+        this.leasing = undefined; // a later cleanup() tries again
+        reject(new DriverError(`the controller at ${this.socketPath} did not acknowledge the gateway's lease within ${timeoutMs} ms (${lastFailure}); without it, instances could outlive the gateway`));
+      }, timeoutMs);
+      // Kept referenced while waiting: the lease socket is unref'd, and the gateway's start awaits this,
+      // so without it an empty event loop would end the gateway (exit 0) before it serves.
+      const failed = (why: string, level: "warn" | "error" = "warn") => {
+        lastFailure = why;
+        this.log(level, acknowledged ? "the controller lease failed; retrying in 1 s" : "could not take the controller lease; retrying in 1 s", { socket: this.socketPath, error: why });
+        retry();
+      };
+      const open = () => {
+        if (gaveUp) return;
+        let token: string;
+        try {
+          token = this.currentToken();
+        } catch (e) {
+          return failed(`cannot read the controller's token: ${(e as Error).message}`, "error");
+        }
+        let ended = false;
+        const end = (why: string, level?: "warn" | "error") => {
+          if (ended) return;
+          ended = true;
+          failed(why, level);
+        };
+        const req = request({ socketPath: this.socketPath, path: "/v1/lease", method: "GET", headers: { authorization: `Bearer ${token}` } }, (res) => {
+          if (res.statusCode !== 200) {
+            if (res.statusCode === 401) this.token = this.o.token; // re-read the file next time (the controller restarted)
+            let body = "";
+            res.setEncoding("utf8");
+            res.on("data", (c: string) => (body += c.slice(0, 200)));
+            res.on("close", () => end(`the controller refused the lease: ${res.statusCode ?? 0} ${body.trim()}`.trim(), res.statusCode === 401 ? "error" : "warn"));
+            return;
+          }
+          let text = "";
+          let mine = false;
+          res.setEncoding("utf8");
+          res.on("data", (c: string) => {
+            if (mine) return;
+            text += c;
+            if (!text.includes("\n")) return;
+            mine = true;
+            let ok = false;
+            try {
+              ok = (JSON.parse(text.slice(0, text.indexOf("\n"))) as { lease?: unknown }).lease === true;
+            } catch {
+              ok = false;
+            }
+            if (!ok) return void req.destroy(new Error(`not a lease acknowledgement: ${JSON.stringify(text.slice(0, 100))}`));
+            if (acknowledged) this.log("info", "the controller lease is held again", { socket: this.socketPath });
+            acknowledged = true;
+            clearTimeout(timer);
+            resolve();
+          });
+          res.on("close", () => end("the controller closed the lease"));
+        });
+        req.on("socket", (s) => s.unref()); // the lease never keeps the gateway alive
+        req.on("error", (e) => end(e.message));
+        req.end();
+      };
+      let waiting = false;
+      const retry = () => {
+        if (waiting || gaveUp) return;
+        waiting = true;
+        setTimeout(() => {
+          waiting = false;
+          open();
+        }, 1000).unref();
+      };
+      open();
+    });
+    return this.leasing;
   }
 
   private watch(fnId: string, t: Tracked): void {

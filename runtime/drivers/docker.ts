@@ -1,11 +1,12 @@
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { chmodSync, copyFileSync, existsSync, mkdtempSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, copyFileSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, relative, resolve } from "node:path";
+import { dirname, join, relative, resolve } from "node:path";
 import { createServer } from "node:net";
 import Docker from "dockerode";
 import { type FunctionNode, parseQuantityValue } from "../../lib/index.js";
+import { formatConflict } from "../runner/format.js";
 import { moduleType, packageRoot, runnerPath } from "./paths.js";
 import { type LogSink, readableLine } from "./process.js";
 import { type Driver, DriverError, type ExitInfo, type Instance, type InstanceSpec } from "./types.js";
@@ -66,6 +67,10 @@ export class DockerDriver implements Driver {
       }
       this.images.set(fn.id, src.image);
     } else if (src.type === "code") {
+      const file = resolve(this.o.baseDir, src.path, src.file);
+      if (!existsSync(file)) throw new DriverError(`${fn.id}: code.handler file ${file} does not exist`);
+      const conflict = formatConflict(file);
+      if (conflict) throw new DriverError(`${fn.id}: ${conflict}`);
       await this.ensureBaseImage();
       this.images.set(fn.id, this.baseImage);
       this.prepareRunner();
@@ -88,10 +93,14 @@ export class DockerDriver implements Driver {
     let entrypoint: string[] | undefined = fn.command ? [...fn.command] : undefined;
     if (fn.source.type === "code") {
       const codeDir = resolve(this.o.baseDir, fn.source.path);
-      const pkg = join(this.runnerDir as string, `app-${moduleType(join(codeDir, fn.source.file))}.json`);
+      // The format detected here, on the host (where a package.json above the code folder is visible),
+      // told to the runner and to node: /app/package.json says the same "type".
+      const format = moduleType(join(codeDir, fn.source.file));
+      const pkg = join(this.runnerDir as string, `app-${format}.json`);
       binds.push(`${codeDir}:/app/code:ro`, `${pkg}:/app/package.json:ro`, `${this.runnerDir}:/zeroscale/runner:ro`);
       env["ZEROSCALE_HANDLER"] = `/app/code/${fn.source.file}`;
       env["ZEROSCALE_EXPORT"] = fn.source.export;
+      env["ZEROSCALE_HANDLER_FORMAT"] = format;
       entrypoint = ["/usr/bin/node"];
       cmd = ["/zeroscale/runner/serve.js"];
     }
@@ -139,6 +148,7 @@ export class DockerDriver implements Driver {
   }
 
   async cleanup(app: string): Promise<number> {
+    removeOrphanRunnerDirs();
     const list = await this.docker.listContainers({ all: true, filters: { label: [`${LABEL_APP}=${app}`] } });
     await Promise.all(list.map((c) => this.docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined)));
     return list.length;
@@ -197,12 +207,26 @@ export class DockerDriver implements Driver {
     });
   }
 
+  /**
+   * Remove the runner folder this driver made (instances it started must be stopped first). Called by
+   * the gateway's stop(); also done at process exit, and cleanup() removes those of dead processes.
+   * A later prepare() makes a new one.
+   */
+  close(): void {
+    if (!this.runnerDir) return;
+    removeRunnerDir(this.runnerDir);
+    this.runnerDir = undefined;
+  }
+
   /** A folder with the runner and package.json files telling node how to read /app/code. */
   private prepareRunner(): void {
     if (this.runnerDir) return;
-    const dir = mkdtempSync(join(tmpdir(), "zeroscale-runner-"));
+    const dir = mkdtempSync(join(tmpdir(), `${RUNNER_DIR_PREFIX}${process.pid}-`));
+    liveRunnerDirs.add(dir);
+    if (liveRunnerDirs.size === 1) process.once("exit", removeLiveRunnerDirs);
     chmodSync(dir, 0o755); // readable by the non-root user the container runs as
     copyFileSync(runnerPath(), join(dir, "serve.js"));
+    copyFileSync(join(dirname(runnerPath()), "format.js"), join(dir, "format.js")); // serve.js imports it
     writeFileSync(join(dir, "package.json"), '{"type":"module"}\n');
     writeFileSync(join(dir, "app-module.json"), '{"type":"module"}\n');
     writeFileSync(join(dir, "app-commonjs.json"), '{"type":"commonjs"}\n');
@@ -224,6 +248,50 @@ export class DockerDriver implements Driver {
         (e: { stream?: string }) => e.stream && lines.push(e.stream),
       );
     });
+  }
+}
+
+/** Runner folders: `$TMPDIR/zeroscale-runner-<pid>-XXXXXX`, removed with their driver or process. */
+const RUNNER_DIR_PREFIX = "zeroscale-runner-";
+const liveRunnerDirs = new Set<string>();
+
+function removeRunnerDir(dir: string): void {
+  rmSync(dir, { recursive: true, force: true });
+  liveRunnerDirs.delete(dir);
+}
+
+function removeLiveRunnerDirs(): void {
+  for (const dir of liveRunnerDirs) rmSync(dir, { recursive: true, force: true });
+  liveRunnerDirs.clear();
+}
+
+/** Runner folders left by processes that died without their exit handler (SIGKILL). */
+function removeOrphanRunnerDirs(): void {
+  const tmp = tmpdir();
+  let names: string[];
+  try {
+    names = readdirSync(tmp);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const m = new RegExp(`^${RUNNER_DIR_PREFIX}(\\d+)-`).exec(name);
+    if (!m || alive(Number(m[1]))) continue;
+    try {
+      if (statSync(join(tmp, name)).uid !== process.getuid?.()) continue; // only our own
+      rmSync(join(tmp, name), { recursive: true, force: true });
+    } catch {
+      // gone already, or not ours to remove
+    }
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "EPERM"; // exists, another user's
   }
 }
 

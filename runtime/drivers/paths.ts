@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { detectFormat, type HandlerFormat } from "../runner/format.js";
 
 /** The zeroscale package root (the folder of its package.json). */
 export function packageRoot(): string {
@@ -23,16 +24,11 @@ export function runnerPath(): string {
   throw new Error("the zeroscale runner is not built: run `npm run build`");
 }
 
-/** "module" or "commonjs": how Node reads `.js` files at `file` (the nearest package.json's type). */
-export function moduleType(file: string): "module" | "commonjs" {
-  if (file.endsWith(".mjs")) return "module";
-  if (file.endsWith(".cjs")) return "commonjs";
-  let dir = dirname(resolve(file));
-  for (;;) {
-    const pkg = join(dir, "package.json");
-    if (existsSync(pkg)) return (JSON.parse(readFileSync(pkg, "utf8")) as { type?: string }).type === "module" ? "module" : "commonjs";
-    const up = dirname(dir);
-    if (up === dir) return "commonjs";
-    dir = up;
-  }
+/**
+ * "module" or "commonjs": how the runner loads the handler at `file`, by Node's rules (extension,
+ * nearest package.json "type", else its syntax; runtime/runner/format.ts). Every driver passes it
+ * as ZEROSCALE_HANDLER_FORMAT; the Docker driver also mounts a package.json of that type.
+ */
+export function moduleType(file: string): HandlerFormat {
+  return detectFormat(file).format;
 }

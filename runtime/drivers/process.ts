@@ -2,7 +2,8 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { FunctionNode } from "../../lib/index.js";
-import { runnerPath } from "./paths.js";
+import { formatConflict } from "../runner/format.js";
+import { moduleType, runnerPath } from "./paths.js";
 import { describeExit, type Driver, DriverError, type ExitInfo, type Instance, type InstanceSpec } from "./types.js";
 import { processTreeUsage } from "./usage.js";
 
@@ -31,6 +32,8 @@ export class ProcessDriver implements Driver {
     }
     const file = this.handlerFile(fn);
     if (!existsSync(file)) throw new DriverError(`${fn.id}: code.handler file ${file} does not exist`);
+    const conflict = formatConflict(file);
+    if (conflict) throw new DriverError(`${fn.id}: ${conflict}`);
     runnerPath();
   }
 
@@ -59,6 +62,7 @@ export class ProcessDriver implements Driver {
         ZEROSCALE_HOST: "127.0.0.1",
         ZEROSCALE_HANDLER: join(resolve(this.baseDir, src.path), src.file),
         ZEROSCALE_EXPORT: src.export,
+        ZEROSCALE_HANDLER_FORMAT: moduleType(join(resolve(this.baseDir, src.path), src.file)), // the same decision on every runtime
       },
       stdio: ["ignore", "pipe", "pipe", "ipc"],
     });

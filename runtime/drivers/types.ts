@@ -63,6 +63,8 @@ export interface Driver {
   start(spec: InstanceSpec): Promise<Instance>;
   /** Remove anything a previous run of this app left behind. */
   cleanup(app: string): Promise<number>;
+  /** Release what the driver made on this machine (temp folders), after its instances stopped. */
+  close?(): void | Promise<void>;
   /**
    * Why instances' `usage()` cannot be measured on this machine at all (e.g. no /proc), checked once
    * before serving; undefined when it can (or when only a running instance can tell).

@@ -43,6 +43,19 @@ export interface Undelivered {
   readonly clientGone?: boolean;
 }
 
+/** Connect errors that say the instance is not there (it is evicted); the rest of the undelivered ones are the gateway's. */
+const INSTANCE_GONE = new Set(["ECONNREFUSED", "EHOSTUNREACH", "ENETUNREACH"]);
+/** The gateway's own resources ran out (descriptors, ephemeral ports, buffers, memory): a 503, the instance kept. */
+const LOCAL = new Set(["EMFILE", "ENFILE", "EADDRNOTAVAIL", "ENOBUFS", "ENOMEM", "EADDRINUSE"]);
+
+/**
+ * What a connect error (nothing sent) says: "instance-gone" (evict it and try another), "local" (the
+ * gateway's own limits: answer 503, keep the instance), or "other" (answer 502, keep the instance).
+ */
+export function connectFailure(code: string): "instance-gone" | "local" | "other" {
+  return INSTANCE_GONE.has(code) ? "instance-gone" : LOCAL.has(code) ? "local" : "other";
+}
+
 /** How long to wait for an instance's exit after a reset, to name the crash. */
 const EXIT_GRACE_MS = 300;
 
@@ -81,19 +94,34 @@ export async function dispatch(target: DispatchTarget, plane: DataPlane, request
       };
       return { ok: true, inst, res: f.res, release, abort: () => (f.abort(), release()) };
     } catch (e) {
-      pool.release(inst);
       const err = e instanceof ForwardError ? e : new ForwardError(String((e as Error).message), "ERR", "maybe");
-      if (err.code === "ZS_ABORTED") return { ok: false, status: 499, message: "the client left", clientGone: true };
-      if (err.code === "ZS_TIMEOUT") return { ok: false, status: 504, message: `${fnId} did not answer within its timeout (${node.timeoutSeconds}s)` };
+      if (err.code === "ZS_ABORTED" || err.code === "ZS_TIMEOUT") {
+        pool.release(inst);
+        if (err.code === "ZS_ABORTED") return { ok: false, status: 499, message: "the client left", clientGone: true };
+        return { ok: false, status: 504, message: `${fnId} did not answer within its timeout (${node.timeoutSeconds}s)` };
+      }
+      // Out of rotation first, then release: a release hands buffered requests to ready instances, never to this one.
       if (err.delivered === "no") {
-        // Never reached the instance: it is gone (a healthy one does not refuse); try another.
-        pool.evict(inst, `connection ${err.code === "ECONNREFUSED" ? "refused" : `failed (${err.code})`}`);
-        if (attempt < 3) continue;
-        return { ok: false, status: 502, message: `the instance of ${fnId} refused the connection (${err.code}); retried on ${attempt} instances` };
+        const kind = connectFailure(err.code);
+        if (kind === "instance-gone") {
+          // Never reached the instance, and it is not there (a healthy one does not refuse): try another.
+          pool.evict(inst, `connection ${err.code === "ECONNREFUSED" ? "refused" : `failed (${err.code})`}`);
+          pool.release(inst);
+          if (attempt < 3) continue;
+          return { ok: false, status: 502, message: `the instance of ${fnId} refused the connection (${err.code}); retried on ${attempt} instances` };
+        }
+        // The gateway's own failure (out of file descriptors, ports, buffers): the instance is fine, keep it.
+        pool.release(inst);
+        if (kind === "local") return { ok: false, status: 503, message: `the gateway could not open a connection to ${fnId} (${err.code}); retry shortly`, retryAfterSeconds: 1 };
+        return { ok: false, status: 502, message: `the gateway could not connect to the instance of ${fnId} (${err.code})` };
       }
       // It may have reached the handler: never replayed (unless idempotent and opted in).
+      const broken = err.code === "ECONNRESET" || err.code === "EPIPE";
+      // Out of rotation at once; stopped only once released below, so an exit seen meanwhile is its own.
+      if (broken) pool.evict(inst, `connection ${err.code === "EPIPE" ? "broken" : "reset"}`, false);
       const exit = await Promise.race([inst.handle.exited.then((info) => ({ info })), new Promise<undefined>((r) => setTimeout(() => r(undefined), EXIT_GRACE_MS))]);
-      if (exit || err.code === "ECONNRESET" || err.code === "EPIPE") pool.evict(inst, exit ? `exited (${describeExit(exit.info)})` : `connection ${err.code === "EPIPE" ? "broken" : "reset"}`);
+      if (exit && !broken) pool.evict(inst, `exited (${describeExit(exit.info)})`);
+      pool.release(inst);
       if (o.retryIdempotent && !retriedMaybe && IDEMPOTENT.has(request.method.toUpperCase())) {
         retriedMaybe = true;
         continue;

@@ -1,4 +1,4 @@
-import type { IncomingMessage, Server, ServerOptions } from "node:http";
+import type { IncomingMessage, Server, ServerOptions, ServerResponse } from "node:http";
 import type { Socket } from "node:net";
 
 /**
@@ -110,7 +110,15 @@ export function applyEdgeLimits(server: Server, limits: EdgeLimits): { readonly 
   };
   server.prependListener("request", arrived);
   server.prependListener("checkContinue", arrived);
-  server.prependListener("checkExpectation", arrived);
+  // With a checkExpectation listener Node no longer sends its own 417: answer it here (and close),
+  // or a request with `Expect: <anything but 100-continue>` would hang for ever.
+  server.on("checkExpectation", (req: IncomingMessage, res: ServerResponse) => {
+    arrived(req);
+    req.resume();
+    const body = `417 Expectation Failed: only "Expect: 100-continue" is supported\n`;
+    res.writeHead(417, { "content-type": "text/plain", "content-length": Buffer.byteLength(body), connection: "close" });
+    res.end(body);
+  });
   let open = 0;
   server.prependListener("connection", (socket: Socket) => {
     if (open >= limits.maxConnections) {

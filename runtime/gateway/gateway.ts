@@ -290,6 +290,7 @@ export class Gateway extends EventEmitter {
     const adminClosed = new Promise<void>((r) => (this.admin ? this.admin.close(() => r()) : r()));
     this.admin?.closeAllConnections(); // event streams included
     await adminClosed;
+    await this.options.driver.close?.(); // its temp folders (the Docker driver's runner folder)
   }
 
   /** Per-function state, for the admin endpoint and the live view. */
@@ -497,13 +498,13 @@ export class Gateway extends EventEmitter {
   }
 
   private listen(): Promise<void> {
-    const server = createServer(serverOptions(this.limits), (req, res) => void this.handle(req, res));
+    const server = createServer(serverOptions(this.limits), (req, res) => this.handleSafely(req, res));
     this.refused = applyEdgeLimits(server, this.limits).refused;
     // Expect: 100-continue with a body over the limit gets its 413 before the client sends the body.
     server.on("checkContinue", (req: IncomingMessage, res: ServerResponse) => {
       if (Number(req.headers["content-length"] ?? "0") > this.limits.maxBodyBytes) return json(res, 413, { error: `request body over ${this.limits.maxBodyBytes} bytes` }, { connection: "close" });
       res.writeContinue();
-      void this.handle(req, res);
+      this.handleSafely(req, res);
     });
     this.server = server;
     return new Promise((resolve, reject) => {
@@ -512,7 +513,22 @@ export class Gateway extends EventEmitter {
     });
   }
 
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  /** Handle one request; whatever goes wrong in it is logged and ends only that request, never the gateway. */
+  private handleSafely(req: IncomingMessage, res: ServerResponse): void {
+    const upstream: { abort?: () => void } = {};
+    this.handle(req, res, upstream).catch((e: unknown) => {
+      this.log.error({ err: (e as Error)?.message ?? String(e), method: req.method, url: req.url }, "request failed in the gateway");
+      upstream.abort?.(); // its upstream request and socket, and its slot (idempotent)
+      if (res.headersSent) return void res.destroy();
+      try {
+        json(res, 502, { error: "the gateway failed while handling the request" }, { connection: "close" });
+      } catch {
+        res.destroy();
+      }
+    });
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse, upstream: { abort?: () => void } = {}): Promise<void> {
     const started = performance.now();
     if (this.refused.has(req.socket)) return void res.destroy(); // past the connection cap: already answered 503
     // One normalisation of the target, for routing and for what the function sees (edge.ts).
@@ -540,14 +556,14 @@ export class Gateway extends EventEmitter {
     // Counted once, now, and in flight while its body arrives (a slow upload keeps the function up).
     const arrival = fn.pool.arrive();
     try {
-      await this.serve(fn, req, res, url, finish, arrival);
+      await this.serve(fn, req, res, url, edge.host, finish, arrival, upstream);
     } finally {
       arrival.settle();
       this.bodies.release(req); // its body is no longer held
     }
   }
 
-  private async serve(fn: Fn, req: IncomingMessage, res: ServerResponse, url: string, finish: (code: number) => void, arrival: Arrival): Promise<void> {
+  private async serve(fn: Fn, req: IncomingMessage, res: ServerResponse, url: string, host: string | undefined, finish: (code: number) => void, arrival: Arrival, held: { abort?: () => void }): Promise<void> {
     const fnId = fn.node.id;
     const body = await readBoundedBody(req, this.limits.maxBodyBytes, this.bodies);
     if (body === "too-large" || body === "over-budget") {
@@ -568,20 +584,30 @@ export class Gateway extends EventEmitter {
     };
     res.once("close", onClose);
     if (res.destroyed || req.socket.destroyed) gone.abort();
+    // The host the edge verified (an absolute-form target's authority replaces Host, RFC 9112 3.2.2) is the one the function sees.
     const extra = {
       "x-forwarded-for": req.socket.remoteAddress ?? "127.0.0.1",
-      "x-forwarded-host": req.headers.host ?? "",
+      "x-forwarded-host": host ?? "",
       "x-forwarded-proto": "http",
     };
-    const out = await dispatch(fn, this.plane, { method: req.method ?? "GET", path: url, headers: stripHopByHop(req.headers), body }, { kind: "request", extraHeaders: extra, arrival, signal: gone.signal, retryIdempotent: this.options.retryIdempotent ?? false });
+    const headers = { ...stripHopByHop(req.headers), ...(host !== undefined ? { host } : {}) };
+    const out = await dispatch(fn, this.plane, { method: req.method ?? "GET", path: url, headers, body }, { kind: "request", extraHeaders: extra, arrival, signal: gone.signal, retryIdempotent: this.options.retryIdempotent ?? false });
     if (!out.ok) {
       finish(out.status);
       if (out.clientGone) return;
       return json(res, out.status, { error: out.message, function: fnId }, out.retryAfterSeconds !== undefined ? { "retry-after": String(out.retryAfterSeconds) } : {});
     }
     const upstream = out.res;
+    held.abort = () => out.abort();
     try {
-      res.writeHead(upstream.statusCode ?? 502, stripHopByHop(upstream.headers));
+      const code = upstream.statusCode ?? 0;
+      if (!Number.isInteger(code) || code < 100 || code > 599) {
+        // Node's client accepts any three digits; its server refuses to send them: a 502 naming the function.
+        out.abort();
+        finish(502);
+        return json(res, 502, { error: `the instance of ${fnId} answered with an invalid HTTP status (${String(upstream.statusCode)})`, function: fnId });
+      }
+      res.writeHead(code, stripHopByHop(upstream.headers));
       upstream.pipe(res);
       await new Promise<void>((resolve) => {
         upstream.on("end", resolve);

@@ -7,6 +7,7 @@
  *   starting --ready--> ready --drain--> draining --exited/stopped--> stopped
  *      |  \--drain--> draining              \--exited--> stopped (unexpected)
  *      \--exited / not-ready--> failed (a failed start: the pool backs off)
+ *   ready --exited, within the backoff's resetAfterMs of becoming ready--> failed (a failed start too)
  */
 
 export type InstanceState = "starting" | "ready" | "draining" | "stopped" | "failed";
@@ -36,8 +37,8 @@ export type InstanceEffect =
   | { readonly type: "remove" }
   /** Hand buffered requests to ready instances. */
   | { readonly type: "dispatch" }
-  /** A start failed: back off and fail the waiters with the cause. */
-  | { readonly type: "start-failed"; readonly cause: string };
+  /** A start failed: back off and fail the waiters with the cause. `afterReady`: it had passed readiness (then crashed). */
+  | { readonly type: "start-failed"; readonly cause: string; readonly afterReady?: boolean };
 
 export interface Transition {
   readonly state: InstanceState;
@@ -50,6 +51,11 @@ export interface InstanceContext {
   readonly inflight: number;
   /** Why it is draining (set by the drain input), for the "stopped" event. */
   readonly drainReason?: string | undefined;
+  /**
+   * Set while it became ready less than the backoff's `resetAfterMs` ago: ms since it did. An exit
+   * then is a failed start (it crashes soon after readiness: a crash loop too, backed off).
+   */
+  readonly readyForMs?: number | undefined;
 }
 
 const stay = (state: InstanceState): Transition => ({ state, effects: [] });
@@ -77,8 +83,13 @@ export function transition(state: InstanceState, input: InstanceInput, ctx: Inst
       switch (input.type) {
         case "drain":
           return { state: "draining", effects: [{ type: "emit", state: "draining", reason: input.reason }, ...(ctx.inflight === 0 ? [{ type: "stop" } as const] : [])] };
-        case "exited":
-          return { state: "stopped", effects: [{ type: "remove" }, { type: "emit", state: "stopped", reason: `exited unexpectedly: ${input.cause}` }, { type: "cleanup" }, { type: "dispatch" }] };
+        case "exited": {
+          if (ctx.readyForMs === undefined) {
+            return { state: "stopped", effects: [{ type: "remove" }, { type: "emit", state: "stopped", reason: `exited unexpectedly: ${input.cause}` }, { type: "cleanup" }, { type: "dispatch" }] };
+          }
+          const cause = `exited ${Math.round(ctx.readyForMs)} ms after becoming ready (${input.cause})`;
+          return { state: "failed", effects: [{ type: "remove" }, { type: "start-failed", cause, afterReady: true }, { type: "emit", state: "failed", reason: cause }, { type: "cleanup" }, { type: "dispatch" }] };
+        }
         case "stopped":
           return { state: "stopped", effects: [{ type: "remove" }, { type: "emit", state: "stopped", reason: "stopped" }] };
         case "ready":
@@ -92,6 +103,8 @@ export function transition(state: InstanceState, input: InstanceInput, ctx: Inst
         case "idle":
           return { state, effects: [{ type: "stop" }] };
         case "exited":
+          // It may have exited by itself while draining (evicted after a reset, not yet stopped): remove what is left.
+          return { state: "stopped", effects: [{ type: "remove" }, { type: "emit", state: "stopped", reason: ctx.drainReason ?? "stopped" }, { type: "cleanup" }] };
         case "stopped":
           return { state: "stopped", effects: [{ type: "remove" }, { type: "emit", state: "stopped", reason: ctx.drainReason ?? "stopped" }] };
         case "ready": // scaled down before it was ready: it was stopped on the drain already

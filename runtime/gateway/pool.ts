@@ -21,6 +21,8 @@ interface Slot extends PoolInstance {
   inflight: number;
   drainReason?: string;
   stopping?: Promise<void>;
+  /** When it became ready (clock ms). */
+  readyAt?: number;
 }
 
 /** Why a request could not get an instance. */
@@ -220,7 +222,7 @@ export class FunctionPool {
   get inflight(): number {
     return this.list.reduce((n, i) => n + i.inflight, 0);
   }
-  /** Set while starts fail (cleared when an instance becomes ready). */
+  /** Set while starts fail (an exit soon after readiness counts as one); cleared once an instance stayed ready `resetAfterMs`. */
   get crashLoop(): CrashLoop | undefined {
     return this.crash;
   }
@@ -332,12 +334,16 @@ export class FunctionPool {
     this.dispatch();
   }
 
-  /** Take an instance that refused or reset a connection out of rotation (it died) and stop it; the pool replaces it. */
-  evict(inst: PoolInstance, reason: string): void {
+  /**
+   * Take an instance that refused or reset a connection out of rotation (it died) and stop it; the
+   * pool replaces it. `stopNow: false` only drains it: it is stopped once its requests are released
+   * (so the caller can still see whether it exits by itself).
+   */
+  evict(inst: PoolInstance, reason: string, stopNow = true): void {
     const slot = inst as Slot;
     if (slot.state !== "ready" && slot.state !== "starting") return;
     this.apply(slot, { type: "drain", reason });
-    this.stop(slot);
+    if (stopNow) this.stop(slot);
   }
 
   /** Start or drain instances until `n` are active (the scale controller calls this). */
@@ -435,7 +441,9 @@ export class FunctionPool {
 
   /** Feed an input to an instance's state machine and carry out the effects. */
   private apply(inst: Slot, input: InstanceInput): void {
-    const t = transition(inst.state, input, { inflight: inst.inflight, drainReason: inst.drainReason });
+    const readyForMs = inst.readyAt === undefined ? undefined : this.clock.now() - inst.readyAt;
+    const young = readyForMs !== undefined && readyForMs < this.backoff.resetAfterMs ? readyForMs : undefined;
+    const t = transition(inst.state, input, { inflight: inst.inflight, drainReason: inst.drainReason, readyForMs: young });
     if (input.type === "drain" && inst.drainReason === undefined) inst.drainReason = input.reason;
     const from = inst.state;
     inst.state = t.state;
@@ -463,7 +471,7 @@ export class FunctionPool {
           this.dispatch();
           break;
         case "start-failed":
-          this.startFailed(e.cause);
+          this.startFailed(e.cause, e.afterReady === true);
           break;
       }
     }
@@ -479,18 +487,27 @@ export class FunctionPool {
   }
 
   private onReady(inst: Slot): void {
-    this.crash = undefined;
+    inst.readyAt = this.clock.now();
     this.nextStartAt = 0;
-    if (this.failures > 0) {
+    // The crash state (and the backoff) end once an instance has stayed up resetAfterMs, not at readiness:
+    // an instance that crashes soon after it is a failed start (see instance.ts).
+    if (this.failures > 0 || this.crash) {
       this.clock.setTimer(() => {
-        if (inst.state === "ready") this.failures = 0;
+        if (inst.state !== "ready") return;
+        this.failures = 0;
+        this.crash = undefined;
       }, this.backoff.resetAfterMs);
     }
   }
 
-  /** A start failed: back off exponentially, and fail the waiters at once with the cause when nothing is ready. */
-  private startFailed(cause: string): void {
+  /**
+   * A start failed: back off exponentially, and fail the waiters at once with the cause when nothing
+   * is ready. The first crash of an instance after readiness (`afterReady`, no failure before) is
+   * replaced at once, without the crash-looping state: one crash is not a loop; the next is.
+   */
+  private startFailed(cause: string, afterReady = false): void {
     this.failures++;
+    if (afterReady && this.failures === 1) return;
     const delay = Math.min(this.backoff.maxMs, this.backoff.initialMs * 2 ** (this.failures - 1));
     this.nextStartAt = this.clock.now() + delay;
     this.crash = { cause, failures: this.failures, nextStartAt: this.nextStartAt };

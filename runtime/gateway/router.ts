@@ -1,4 +1,5 @@
 import type { DeploymentGraph } from "../../lib/index.js";
+import { hostName } from "./edge.js";
 
 /** One HTTP route. */
 export interface Route {
@@ -30,10 +31,10 @@ export class Router {
   }
 
   match(method: string, host: string | undefined, path: string): Match {
-    const h = host?.replace(/:\d+$/, "").toLowerCase();
+    const h = host === undefined ? undefined : hostName(host); // the same normalisation as the allow-list (edge.ts)
     let allowed: string[] | undefined;
     for (const r of this.routes) {
-      if (r.host !== null && r.host !== h) continue;
+      if (r.host !== null && hostName(r.host) !== h) continue;
       if (!(r.path === "/" || path === r.path || path.startsWith(`${r.path}/`))) continue;
       if (r.methods.length === 0 || r.methods.includes(method) || (method === "HEAD" && r.methods.includes("GET"))) return { route: r };
       allowed = [...(allowed ?? []), ...r.methods];

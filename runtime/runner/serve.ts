@@ -6,22 +6,58 @@
  *   ZEROSCALE_HOST        address to bind (default 127.0.0.1)
  *   ZEROSCALE_HANDLER     path of the handler module
  *   ZEROSCALE_EXPORT      export to call (default "default")
+ *   ZEROSCALE_HANDLER_FORMAT  "module" or "commonjs": how to load it (default: detected, format.ts)
  * It ends when its parent dies (see watchParent).
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { createRequire } from "node:module";
 import { pathToFileURL } from "node:url";
+import { detectFormat, formatFromEnv, type HandlerFormat } from "./format.js";
 
 type Handler = (request: Request) => Response | Promise<Response>;
 
-async function loadHandler(): Promise<Handler> {
-  const file = process.env["ZEROSCALE_HANDLER"];
-  if (!file) throw new Error("ZEROSCALE_HANDLER is not set");
-  const name = process.env["ZEROSCALE_EXPORT"] ?? "default";
-  const mod = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
-  const fn = mod[name];
-  if (typeof fn !== "function") throw new Error(`${file} has no function export "${name}" (it exports: ${Object.keys(mod).join(", ") || "nothing"})`);
+/**
+ * Load the handler the way its format says: an ES module through import(), CommonJS through
+ * require() (so `module.exports = fn`, `exports.handler` and transpiled `exports.default` all work).
+ * The format comes from ZEROSCALE_HANDLER_FORMAT (the driver detected it on the host) or, unset, from
+ * the same rules here (format.ts): one decision, whatever runs the runner.
+ */
+async function loadHandler(file: string, name: string, envFormat?: string): Promise<Handler> {
+  const detected = detectFormat(file);
+  const format = formatFromEnv(envFormat) ?? detected.format;
+  let fn: unknown;
+  let exported: string[];
+  try {
+    if (format === "commonjs") {
+      const mod = createRequire(file)(file) as unknown;
+      const obj = (mod ?? {}) as Record<string, unknown>;
+      fn = name === "default" ? (typeof mod === "function" ? mod : obj["default"]) : obj[name];
+      exported = typeof mod === "function" ? ["default (module.exports)", ...Object.keys(obj)] : Object.keys(obj);
+    } else {
+      const mod = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
+      fn = mod[name];
+      exported = Object.keys(mod);
+    }
+  } catch (e) {
+    throw new Error(explainLoadError(file, format, detected.why, e));
+  }
+  if (typeof fn !== "function") throw new Error(`${file} has no function export "${name}" (read as ${format === "module" ? "an ES module" : "CommonJS"} because of ${detected.why}; it exports: ${exported.join(", ") || "nothing"})`);
   return fn as Handler;
 }
+
+/** A load failure that is a format mismatch, said so with the fix; others as they are. */
+function explainLoadError(file: string, format: HandlerFormat, why: string, e: unknown): string {
+  const message = String((e as Error)?.message ?? e);
+  if (format === "commonjs" && e instanceof SyntaxError && ESM_ONLY_HINT.test(message)) {
+    return `${file} is read as CommonJS (because of ${why}) but uses ESM syntax (${message}); rename it .mjs, set "type": "module" in its package.json, or use module.exports`;
+  }
+  if (format === "module" && /\b(require|module|exports|__dirname|__filename) is not defined in ES module scope/.test(message)) {
+    return `${file} is read as an ES module (because of ${why}) but uses CommonJS (${message.split("\n")[0]}); rename it .cjs, set "type": "commonjs" in its package.json, or use export`;
+  }
+  return message;
+}
+
+const ESM_ONLY_HINT = /import statement outside a module|Unexpected token 'export'|'import\.meta' outside a module/;
 
 function toRequest(req: IncomingMessage, body: Buffer, origin: string): Request {
   const headers = new Headers();
@@ -65,7 +101,9 @@ async function send(res: ServerResponse, response: Response): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  const handler = await loadHandler();
+  const file = process.env["ZEROSCALE_HANDLER"];
+  if (!file) throw new Error("ZEROSCALE_HANDLER is not set");
+  const handler = await loadHandler(file, process.env["ZEROSCALE_EXPORT"] ?? "default", process.env["ZEROSCALE_HANDLER_FORMAT"]);
   const port = Number(process.env["PORT"] ?? "8080");
   const host = process.env["ZEROSCALE_HOST"] ?? "127.0.0.1";
   // Loopback when bound to every address; the port actually bound (PORT may be 0).

@@ -4,7 +4,7 @@ import { App, Duration, EventTrigger, ScalingPolicy, ServerlessFunction, suppres
 export const backend: "knative" | "keda" | "docker" | undefined = undefined;
 export const expected = {
   code: "ZS-SHAPE", path: "bad/fn", prop: "port", message:
-    "bad/fn: port (8080.5) must be an integer; pass an integer.",
+    "bad/fn: port (8080.5) must be a whole number; pass a whole number.",
 };
 
 export const app = new App({ name: "bad" });

@@ -4,7 +4,7 @@ import { App, Duration, EventTrigger, ScalingPolicy, ServerlessFunction, suppres
 export const backend: "knative" | "keda" | "docker" | undefined = undefined;
 export const expected = {
   code: "ZS-SHAPE", path: "bad/fn", prop: "memroy", message:
-    "bad/fn: memroy (\"1Gi\") is not a known prop; remove it or use one of: image, build, code, port, env, secrets, memory, cpu, timeout, concurrency, readinessPath, command, args, labels, security.",
+    "bad/fn: memroy (\"1Gi\") is not a known prop; did you mean memory? Otherwise remove it (known props: image, build, code, port, env, secrets, memory, cpu, timeout, concurrency, readinessPath, command, args, labels, security).",
 };
 
 export const app = new App({ name: "bad" });

@@ -4,7 +4,7 @@ import { App, Duration, EventTrigger, ScalingPolicy, ServerlessFunction, suppres
 export const backend: "knative" | "keda" | "docker" | undefined = undefined;
 export const expected = {
   code: "ZS-SCALING-SCHEDULE-CRON", path: "bad/fn/scaling", prop: "schedule.0.start", message:
-    "bad/fn/scaling: schedule.0.start (\"0 0 8 * * *\") is not a valid cron expression (mode '5-part' requires exactly 5 parts, but pattern '0 0 8 * * *' has 6 parts.); use 5 fields, e.g. \"0 3 * * *\".",
+    "bad/fn/scaling: schedule.0.start (\"0 0 8 * * *\") is not a valid cron expression (it has 6 fields; 5 are needed; a seconds field is not supported here); use 5 fields (minute hour day-of-month month day-of-week), e.g. \"0 3 * * *\" or \"0 8 * * 1-5\".",
 };
 
 export const app = new App({ name: "bad" });
