@@ -460,7 +460,9 @@ export class FunctionPool {
           this.stop(inst);
           break;
         case "cleanup":
-          void inst.handle.stop(0).catch(() => undefined); // remove what is left of it (a stopped container)
+          // Remove what is left of an instance that exited by itself (a stopped container); one the pool
+          // is already stopping is removed by that stop (a second stop of the same container can hang).
+          if (!inst.stopping) inst.stopping = inst.handle.stop(0).catch(() => undefined);
           break;
         case "remove": {
           const at = this.list.indexOf(inst);
