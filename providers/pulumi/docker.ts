@@ -1,11 +1,12 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import * as docker from "@pulumi/docker";
+import type * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { packageRoot } from "../../runtime/drivers/paths.js";
 import type { DockerPlan } from "../docker/plan.js";
 import { ZeroscaleComponent } from "./component.js";
+import { loadSdk } from "./sdk.js";
 
 /** Options of the Docker realiser. */
 export interface DockerDeployOptions {
@@ -48,6 +49,7 @@ const labels = (l: Readonly<Record<string, string>>) => Object.entries(l).map(([
  * which the gateway has the controller start with demand.
  */
 export function realiseDockerPlan(plan: DockerPlan, options: DockerDeployOptions = {}): DockerDeployed {
+  const docker = loadSdk("@pulumi/docker", "deploy() with the docker backend");
   const app = new ZeroscaleComponent("zeroscale:index:App", plan.app, options.parent ? { parent: options.parent } : {});
   const base: pulumi.CustomResourceOptions = options.provider ? { provider: options.provider } : {};
   const baseDir = options.baseDir ?? process.cwd();

@@ -1,13 +1,15 @@
-import * as k8s from "@pulumi/kubernetes";
+import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { type App, type Diagnostic, synth } from "../../lib/index.js";
 import type { DockerPlan } from "../docker/plan.js";
 import type { KubePlan, KubeResource } from "../kubernetes/plan.js";
 import { type AnyBackend, BACKENDS, type Backends, type PulumiRealiser } from "../registry.js";
 import { ZeroscaleComponent } from "./component.js";
+import { loadSdk } from "./sdk.js";
 import { type DockerDeployed, type DockerDeployOptions, realiseDockerPlan } from "./docker.js";
 
 export { ZeroscaleComponent } from "./component.js";
+export { MissingSdkError } from "./sdk.js";
 export { type DockerDeployed, type DockerDeployOptions, realiseDockerPlan } from "./docker.js";
 
 /** Options of {@link deploy}. */
@@ -82,6 +84,7 @@ function warn(warnings: readonly Diagnostic[]): void {
 
 /** Register a Kubernetes plan's resources (shared by the Knative and KEDA backends). */
 export function realiseKubePlan(plan: KubePlan, options: DeployOptions = {}): Deployed {
+  const k8s = loadSdk("@pulumi/kubernetes", `deploy() of a Kubernetes plan (${plan.backend})`);
   const appComponent = new ZeroscaleComponent("zeroscale:index:App", plan.app, options.parent ? { parent: options.parent } : {});
   const base: pulumi.CustomResourceOptions = options.provider ? { provider: options.provider } : {};
 
@@ -109,7 +112,7 @@ export function realiseKubePlan(plan: KubePlan, options: DeployOptions = {}): De
     for (const key of f.resources) {
       const r = byKey.get(key) as KubeResource;
       const dependsOn = [...r.dependsOn.map((k) => resources[k]).filter((x): x is pulumi.CustomResource => x !== undefined), ...secretDeps(r, secrets)];
-      resources[key] = register(r, { ...base, parent: component, dependsOn });
+      resources[key] = register(k8s, r, { ...base, parent: component, dependsOn });
     }
     const fnUrls: Record<string, pulumi.Output<string>> = {};
     for (const [trigger, url] of Object.entries(f.urls)) fnUrls[trigger] = urls[trigger] = pulumi.output(url);
@@ -129,7 +132,7 @@ function secretDeps(r: KubeResource, secrets: Record<string, k8s.core.v1.Secret>
 }
 
 /** One plan resource -> the typed @pulumi/kubernetes class for core kinds, CustomResource for CRDs. */
-function register(r: KubeResource, opts: pulumi.CustomResourceOptions): pulumi.CustomResource {
+function register(k8s: typeof import("@pulumi/kubernetes"), r: KubeResource, opts: pulumi.CustomResourceOptions): pulumi.CustomResource {
   const { apiVersion, kind, metadata, ...rest } = r.manifest;
   const name = `${metadata.name}-${kind.toLowerCase()}`;
   const spec = rest["spec"] as never;
