@@ -2,6 +2,7 @@
 // wrong and how to fix it (exit 2), not a raw Node or JSON.parse message.
 import { readFileSync } from "node:fs";
 import { parseDurationMillis } from "../lib/duration.js";
+import { type ImageMap, ImageMapError, type ImageMapTarget, readImageMap } from "../providers/images/image-map.js";
 import { EXIT } from "./exit-codes.js";
 import { type CliDiagnostic, plainDiagnosticLine } from "./output.js";
 
@@ -150,6 +151,21 @@ export function readSecretsFile(file: string): Record<string, Record<string, str
     }
   }
   return data as Record<string, Record<string, string>>;
+}
+
+/**
+ * The image map of `--images <file>` (written by `zeroscale build`), checked against the program:
+ * a bad file is a flag diagnostic (exit 2, ZS-CLI-IMAGES-FILE) naming the file, and for a bad entry its
+ * key and value (`zeroscale.images.json: images["shop/cart"] ("...") is not an image pinned by digest ...`).
+ */
+export function readImagesFile(command: string, file: string, target: ImageMapTarget): ImageMap {
+  try {
+    return readImageMap(file, target);
+  } catch (e) {
+    if (!(e instanceof ImageMapError)) throw e;
+    if (e.key === "") throw flagError(command, "--images", file, e.problem, e.fix, "ZS-CLI-IMAGES-FILE");
+    throw new FlagError({ severity: "error", code: "ZS-CLI-IMAGES-FILE", path: file, prop: e.key, ...(e.value === undefined ? {} : { value: e.value }), problem: e.problem, fix: e.fix });
+  }
 }
 
 /** A listen failure of `dev` as a flag diagnostic (a busy or forbidden port names its flag), or undefined. */

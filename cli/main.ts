@@ -7,7 +7,10 @@ import { summarizeGraph } from "../lib/graph/summary.js";
 import type { DeploymentGraph } from "../lib/graph/types.js";
 import { type Diagnostic, ValidationError } from "../lib/validation/diagnostic.js";
 import { type ArtifactFile, BackendError, type Plan, type PlanView } from "../lib/backend.js";
+import { imageMapTarget, unbuiltErrors } from "../providers/images/image-map.js";
+import type { ImageBuild } from "../providers/images/spec.js";
 import { type BackendName, backendsWithFlag, type CliBackendOptions, cliBackends } from "./backends.js";
+import { defineBuildCommand } from "./build.js";
 import type { DevOptions } from "./dev.js";
 import { EXIT } from "./exit-codes.js";
 import * as flags from "./flags.js";
@@ -56,8 +59,25 @@ async function loadGraph(program: string): Promise<DeploymentGraph> {
   return synthProgram(await loadProgram(program));
 }
 
-/** Compile the graph with each backend: their plans, or every backend's errors at once. */
-function compileAll(graph: DeploymentGraph, names: readonly BackendName[], options: CliBackendOptions) {
+/** The flags synth and validate pass to the backends. */
+interface BackendFlags {
+  readonly namespace?: string;
+  readonly registry?: string;
+  readonly images?: string;
+}
+
+/** The backend options of synth/validate's flags: --images is read (and checked against the program), and its registry is the default of --registry. */
+function backendOptions(command: string, graph: DeploymentGraph, opts: BackendFlags): CliBackendOptions {
+  const map = opts.images === undefined ? undefined : flags.readImagesFile(command, opts.images, imageMapTarget(graph));
+  return { namespace: opts.namespace, registry: opts.registry ?? map?.registry, images: map?.images };
+}
+
+/**
+ * Compile the graph with each backend: their plans, or every backend's errors at once. A plan with
+ * builds left (a registry, but no pushed digest for some build/code function) is an error too
+ * (ZS-IMAGE-UNBUILT): the YAML must never name an image nobody pushed.
+ */
+function compileAll(graph: DeploymentGraph, names: readonly BackendName[], options: CliBackendOptions, unbuilt: { readonly program: string; readonly imagesFile?: string | undefined }) {
   const backends = cliBackends();
   const compiled: { name: BackendName; backend: ReturnType<NonNullable<ReturnType<typeof backends.get>>>; plan: Plan }[] = [];
   const errors: CliDiagnostic[] = [];
@@ -66,6 +86,12 @@ function compileAll(graph: DeploymentGraph, names: readonly BackendName[], optio
     const backend = (backends.get(name) as NonNullable<ReturnType<typeof backends.get>>)(options);
     try {
       const plan = backend.compile(graph);
+      const builds = (plan as Plan & { builds?: readonly ImageBuild[] }).builds ?? [];
+      if (builds.length > 0) {
+        const how = { program: unbuilt.program, registry: options.registry ?? "<registry>", ...(unbuilt.imagesFile === undefined ? {} : { imagesFile: unbuilt.imagesFile }) };
+        errors.push(...unbuiltErrors(builds, how).map((d) => ({ ...d, backend: name })));
+        continue;
+      }
       compiled.push({ name, backend, plan });
       for (const w of plan.warnings) if (!graph.warnings.includes(w)) warnings.push({ ...w, backend: name });
     } catch (e) {
@@ -110,8 +136,8 @@ export function createCli(state: RunState = { command: "", json: false, io: new 
     cmd
       .addOption(new Option("-b, --backend <name>", `a backend to compile for: ${backendNames.join(", ")}; repeat it or give a comma list (--backend knative,keda)`).argParser(flags.list(name, "--backend", backendNames)))
       .option("--namespace <ns>", `Kubernetes namespace (${backendsWithFlag("namespace").join(", ")})`)
-      .option("--image-registry <prefix>", `registry for build/code functions' images: <prefix>/<function name>:<tag> (${backendsWithFlag("imageRegistry").join(", ")})`)
-      .option("--image-tag <tag>", "tag for --image-registry images", "latest");
+      .option("--images <file>", `image map written by \`zeroscale build\`: the pushed digest of each build/code function, which the manifests name (${backendsWithFlag("images").join(", ")})`)
+      .option("--registry <registry>", `registry (host[:port]/path) of build/code functions' images, <registry>/<app>-<function>; default: the --images map's; a function with no pushed digest is an error (${backendsWithFlag("registry").join(", ")})`);
 
   addBackendOptions(
     cli
@@ -125,11 +151,11 @@ export function createCli(state: RunState = { command: "", json: false, io: new 
     .option("--strict", "treat warnings as errors (exit 1 listing them)")
     .option("--single-file", "write each backend's manifests to one manifests.yaml instead of one file per function")
     .option("--json", "print one JSON document (files written, diagnostics) on stdout")
-    .action(async (program: string, opts: { out: string; force?: boolean; backend?: BackendName[]; namespace?: string; imageRegistry?: string; imageTag?: string; strict?: boolean; singleFile?: boolean; json?: boolean }) => {
+    .action(async (program: string, opts: BackendFlags & { out: string; force?: boolean; backend?: BackendName[]; strict?: boolean; singleFile?: boolean; json?: boolean }) => {
       const graph = await loadGraph(program);
       const outDir = resolve(opts.out);
       const shown = shownPath(outDir);
-      const { compiled, errors, warnings: backendWarnings } = compileAll(graph, opts.backend ?? [], { namespace: opts.namespace, imageRegistry: opts.imageRegistry, imageTag: opts.imageTag });
+      const { compiled, errors, warnings: backendWarnings } = compileAll(graph, opts.backend ?? [], backendOptions("synth", graph, opts), { program, imagesFile: opts.images });
       const warnings: CliDiagnostic[] = [...graph.warnings, ...backendWarnings];
       if (errors.length > 0) throw new CompileFailure([...errors, ...warnings]);
       if (opts.strict && warnings.length > 0) throw new ValidationError(warnings.map((w) => ({ ...w, severity: "error" as const })) as Diagnostic[]);
@@ -169,7 +195,7 @@ export function createCli(state: RunState = { command: "", json: false, io: new 
     .option("--strict", "treat warnings as errors")
     .option("--json", "print one JSON document (counts, diagnostics, suppressions) on stdout")
     .option("--typecheck", "run TypeScript's checks on the program first (exit 1 on a type error)")
-    .action(async (program: string, opts: { backend?: BackendName[]; namespace?: string; imageRegistry?: string; imageTag?: string; strict?: boolean; typecheck?: boolean }) => {
+    .action(async (program: string, opts: BackendFlags & { backend?: BackendName[]; strict?: boolean; typecheck?: boolean }) => {
       if (opts.typecheck) {
         const { typecheckProgram } = await import("./typecheck.js");
         const found = (await typecheckProgram(program)).filter((d) => d.category === "error");
@@ -179,7 +205,7 @@ export function createCli(state: RunState = { command: "", json: false, io: new 
         }
       }
       const graph = await loadGraph(program);
-      const { errors, warnings: backendWarnings } = compileAll(graph, opts.backend ?? [], { namespace: opts.namespace, imageRegistry: opts.imageRegistry, imageTag: opts.imageTag });
+      const { errors, warnings: backendWarnings } = compileAll(graph, opts.backend ?? [], backendOptions("validate", graph, opts), { program, imagesFile: opts.images });
       const warnings: CliDiagnostic[] = [...graph.warnings, ...backendWarnings];
       if (errors.length > 0) throw new CompileFailure([...errors, ...warnings]);
       if (opts.strict && warnings.length > 0) throw new ValidationError(warnings.map((w) => ({ ...w, severity: "error" as const })) as Diagnostic[]);
@@ -209,6 +235,8 @@ export function createCli(state: RunState = { command: "", json: false, io: new 
         io.out(`wrote ${opts.out}`);
       } else io.raw(text);
     });
+
+  defineBuildCommand(cli.command("build"), { io, loadGraph });
 
   cli
     .command("init")
@@ -274,7 +302,7 @@ export function edgeFlagsProblem(opts: Pick<DevOptions, "headersTimeout" | "requ
   return undefined;
 }
 
-const COMMANDS = ["synth", "validate", "graph", "init", "dev"];
+const COMMANDS = ["synth", "validate", "graph", "build", "init", "dev"];
 
 /**
  * `--backend knative keda app.ts` (the space-separated form of earlier releases): each backend name

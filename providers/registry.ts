@@ -12,11 +12,17 @@ import { keda } from "./keda/index.js";
 import { KNATIVE_CAPABILITIES } from "./knative/capabilities.js";
 import { knative } from "./knative/index.js";
 
-/** The backend options `zeroscale synth` can set with flags (--namespace, --image-registry, --image-tag). */
+/**
+ * The backend options `zeroscale synth` and `validate` can set with flags (--namespace, --registry,
+ * --images). Not `baseImage`: it only shapes a plan's builds, which synth refuses (ZS-IMAGE-UNBUILT),
+ * so it is `zeroscale build --base-image`'s.
+ */
 export interface CliBackendOptions {
   readonly namespace?: string | undefined;
-  readonly imageRegistry?: string | undefined;
-  readonly imageTag?: string | undefined;
+  /** --registry: where build/code functions' images are pushed (`zeroscale build`). */
+  readonly registry?: string | undefined;
+  /** --images <file>: the pushed images of the image map, by function id. */
+  readonly images?: Readonly<Record<string, string>> | undefined;
 }
 export type CliFlag = keyof CliBackendOptions;
 
@@ -49,7 +55,7 @@ function entry<O, B extends Backend<Plan>>(e: BackendEntry<O, B>): BackendEntry<
 export const BACKENDS = {
   knative: entry({
     create: knative,
-    flags: ["namespace", "imageRegistry", "imageTag"],
+    flags: ["namespace", "registry", "images"],
     pulumi: "kubernetes",
     engine: "knative",
     capabilities: KNATIVE_CAPABILITIES,
@@ -58,7 +64,7 @@ export const BACKENDS = {
   }),
   keda: entry({
     create: keda,
-    flags: ["namespace", "imageRegistry", "imageTag"],
+    flags: ["namespace", "registry", "images"],
     pulumi: "kubernetes",
     engine: "keda",
     capabilities: KEDA_CAPABILITIES,

@@ -29,7 +29,9 @@ describe("zeroscale init", () => {
     mkdirSync(join(dir, "node_modules/@types"), { recursive: true });
     symlinkSync(root, join(dir, "node_modules/zeroscale"));
     for (const m of ["vitest", "typescript", "@types/node"]) symlinkSync(join(root, "node_modules", m), join(dir, "node_modules", m));
-    const synth = zeroscale(dir, "synth", "app.ts", "--backend", "knative", "--image-registry", "registry.example.com/my-shop", "--strict");
+    // As after `zeroscale build app.ts --registry registry.example.com/my-shop` (digest made up: synth only reads it).
+    writeFileSync(join(dir, "zeroscale.images.json"), JSON.stringify({ version: 1, app: "my-shop", registry: "registry.example.com/my-shop", images: { "my-shop/api": `registry.example.com/my-shop/my-shop-api@sha256:${"0".repeat(64)}` } }));
+    const synth = zeroscale(dir, "synth", "app.ts", "--backend", "knative", "--images", "zeroscale.images.json", "--strict");
     expect(synth.code, synth.stderr).toBe(0);
     expect(synth.stdout).toContain("app my-shop: 1 function, 1 trigger");
     const tsc = run(process.execPath, [join(root, "node_modules/typescript/bin/tsc"), "-p", "tsconfig.json"], dir);

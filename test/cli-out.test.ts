@@ -18,6 +18,15 @@ function zeroscale(cwd: string, ...args: string[]) {
 const tmp = () => mkdtempSync(join(tmpdir(), "zeroscale-out-"));
 const hello = join(root, "examples/hello/app.ts");
 const orders = join(root, "examples/orders/app.ts");
+/** An image map as `zeroscale build` writes it (digests made up: synth only reads them). */
+function imageMap(app: string, fns: string[]): string {
+  const file = join(tmp(), "zeroscale.images.json");
+  const images = Object.fromEntries(fns.map((f) => [`${app}/${f}`, `r.example.com/${app}/${app}-${f}@sha256:${"0".repeat(64)}`]));
+  writeFileSync(file, JSON.stringify({ version: 1, app, registry: `r.example.com/${app}`, images }));
+  return file;
+}
+const helloImages = () => imageMap("hello", ["hello"]);
+const ordersImages = () => imageMap("orders", ["api", "worker"]);
 /** Every file under a folder, relative, sorted. */
 const tree = (dir: string): string[] => (readdirSync(dir, { recursive: true, withFileTypes: true }) as import("node:fs").Dirent[]).filter((d) => d.isFile()).map((d) => join(d.parentPath, d.name).slice(dir.length + 1)).sort();
 
@@ -51,17 +60,17 @@ describe("synth's output folder", () => {
     writeFileSync(join(out, "keep/notes.txt"), "mine");
     expect(zeroscale(root, "synth", hello, "--out", out, "--force").code).toBe(0);
     expect(tree(out)).toEqual([".zeroscale-manifest.json", "graph.json", "keep/notes.txt"]);
-    expect(zeroscale(root, "synth", orders, "--out", out, "--backend", "knative", "--image-registry", "r.example.com/o").code).toBe(0);
+    expect(zeroscale(root, "synth", orders, "--out", out, "--backend", "knative", "--images", ordersImages()).code).toBe(0);
     expect(readFileSync(join(out, "keep/notes.txt"), "utf8")).toBe("mine");
   });
 
   it("a second synth removes a stale artifact it wrote, but not a user file added meanwhile", () => {
     const out = tmp();
-    expect(zeroscale(root, "synth", hello, "--out", out, "--backend", "knative,keda", "--image-registry", "r.example.com/h").code).toBe(0);
+    expect(zeroscale(root, "synth", hello, "--out", out, "--backend", "knative,keda", "--images", helloImages()).code).toBe(0);
     expect(existsSync(join(out, "keda/plan.json"))).toBe(true);
     writeFileSync(join(out, "keda/notes.txt"), "mine"); // the user's, next to artifacts
     writeFileSync(join(out, "README.md"), "mine");
-    const r = zeroscale(root, "synth", hello, "--out", out, "--backend", "knative", "--image-registry", "r.example.com/h");
+    const r = zeroscale(root, "synth", hello, "--out", out, "--backend", "knative", "--images", helloImages());
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/removed 2 stale files the previous synth wrote: keda\/manifests\/hello-hello-[0-9a-f]+\.yaml, keda\/plan\.json/);
     expect(tree(out)).toEqual([".zeroscale-manifest.json", "README.md", "graph.json", "keda/notes.txt", expect.stringMatching(/^knative\/manifests\/hello-hello-[0-9a-f]+\.yaml$/), "knative/plan.json"]);
@@ -69,7 +78,7 @@ describe("synth's output folder", () => {
 
   it("keeps a stale artifact someone edited since synth wrote it, and says so", () => {
     const out = tmp();
-    expect(zeroscale(root, "synth", hello, "--out", out, "--backend", "keda", "--image-registry", "r.example.com/h").code).toBe(0);
+    expect(zeroscale(root, "synth", hello, "--out", out, "--backend", "keda", "--images", helloImages()).code).toBe(0);
     writeFileSync(join(out, "keda/plan.json"), "edited");
     const r = zeroscale(root, "synth", hello, "--out", out, "--json");
     expect(r.code).toBe(0);

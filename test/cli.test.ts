@@ -23,6 +23,13 @@ function run(args: string[], env: NodeJS.ProcessEnv = {}) {
 
 const tmp = () => mkdtempSync(join(tmpdir(), "zeroscale-cli-"));
 
+/** An image map for examples/hello (what `zeroscale build examples/hello/app.ts --registry r.example.com/h` writes). */
+function helloImages(): string {
+  const file = join(tmp(), "zeroscale.images.json");
+  writeFileSync(file, JSON.stringify({ version: 1, app: "hello", registry: "r.example.com/h", images: { "hello/hello": `r.example.com/h/hello-hello@sha256:${"0".repeat(64)}` } }));
+  return file;
+}
+
 describe("zeroscale CLI", () => {
   it("synth writes a graph.json that validates against the shipped schema", () => {
     const out = tmp();
@@ -133,9 +140,10 @@ describe("zeroscale CLI", () => {
       ["synth", "--backend", "knative", "keda", "examples/hello/app.ts"],
       ["synth", "examples/hello/app.ts", "--backend", "knative", "keda"],
     ];
+    const images = helloImages();
     for (const args of forms) {
       const out = tmp();
-      const r = zeroscale(...args, "--image-registry", "registry.example.com/hello", "--out", out, "--json");
+      const r = zeroscale(...args, "--images", images, "--out", out, "--json");
       expect(r.code, `${args.join(" ")}: ${r.stderr}`).toBe(0);
       const doc = JSON.parse(r.stdout);
       expect(doc.backends, args.join(" ")).toEqual(args.includes("--backend") && args.join(" ").includes("keda") ? ["knative", "keda"] : ["knative"]);
@@ -173,7 +181,7 @@ describe("zeroscale CLI", () => {
     expect(usage.code).toBe(2);
     expect(JSON.parse(usage.stdout)).toMatchObject({ ok: false, exitCode: 2, error: { code: "ZS-CLI-USAGE", message: "unknown option '--nope'" } });
     const out = tmp();
-    const synth = zeroscale("synth", "examples/hello/app.ts", "--out", out, "--backend", "keda", "--image-registry", "r.example.com/h", "--json");
+    const synth = zeroscale("synth", "examples/hello/app.ts", "--out", out, "--backend", "keda", "--images", helloImages(), "--json");
     expect(synth.code).toBe(0);
     expect(synth.stderr).toBe("");
     const written = JSON.parse(synth.stdout);

@@ -6,6 +6,8 @@ import { describe, expect, it } from "vitest";
 import { App, BackendError, CHECKS, type DeploymentGraph, type Diagnostic, type DiagnosticCode, ServerlessFunction, suppress, synth, ValidationError } from "zeroscale";
 import { renderPolicyDoc } from "../lib/policy/render.js";
 import { renderBackendsDoc } from "../providers/capabilities-doc.js";
+import { unbuiltErrors } from "../providers/images/image-map.js";
+import type { ImageBuild } from "../providers/images/spec.js";
 import { BACKEND_NAMES, type BackendName, BACKENDS } from "../providers/registry.js";
 
 const root = new URL("..", import.meta.url).pathname;
@@ -74,6 +76,8 @@ interface Witness {
   readonly backend?: BackendName;
   readonly options?: Record<string, unknown>;
   readonly app: () => App;
+  /** A check the CLI runs on the compiled plan (e.g. synth's refusal of unbuilt images): the diagnostics it reports. */
+  readonly after?: (plan: { readonly builds?: readonly ImageBuild[] }) => readonly Diagnostic[];
 }
 
 /** One function with an image (and optionally a policy and triggers) in a fresh app. */
@@ -111,6 +115,12 @@ const WITNESSES: Partial<Record<DiagnosticCode, Witness>> = {
   "ZS-KNATIVE-HPA-WINDOW": { backend: "knative", app: fnApp((fn) => (http(fn), fn.addScalingPolicy({ minInstances: 1, metric: { cpu: 70 }, stableWindow: "2m" }))) },
   "ZS-KNATIVE-IDLE": { backend: "knative", app: fnApp((fn) => (http(fn), fn.addScalingPolicy({ idleTimeout: "10s" }))) },
   "ZS-KEDA-IMAGE": { backend: "keda", app: fnApp(() => {}, { image: undefined, build: { context: "fn" } }) },
+  "ZS-IMAGE-UNBUILT": {
+    backend: "knative",
+    options: { registry: "127.0.0.1:5000/zs" },
+    app: fnApp(() => {}, { image: undefined, build: { context: "fn" } }),
+    after: (plan) => unbuiltErrors(plan.builds ?? [], { program: "app.ts", registry: "127.0.0.1:5000/zs" }),
+  },
   "ZS-KEDA-FALLBACK": { backend: "keda", options: { fallback: { failureThreshold: 3, replicas: 2 } }, app: fnApp((fn) => fn.addScalingPolicy({ minInstances: 1, metric: { cpu: 70 } })) },
   "ZS-KEDA-INITIAL": { backend: "keda", app: fnApp((fn) => (http(fn), fn.addScalingPolicy({ initialInstances: 3, maxInstances: 5 }))) },
   "ZS-KEDA-QUEUE-METRIC": { backend: "keda", app: fnApp((fn) => (redis(fn), fn.addScalingPolicy({ metric: { concurrency: 5 } }))) },
@@ -138,8 +148,10 @@ function produced(w: Witness): string[] {
   const out = codes(graph.warnings);
   if (!w.backend) return out;
   try {
-    const create = BACKENDS[w.backend].create as (o: Record<string, unknown>) => { compile(g: DeploymentGraph): { warnings: readonly Diagnostic[] } };
-    out.push(...codes(create(w.options ?? {}).compile(graph).warnings));
+    const create = BACKENDS[w.backend].create as (o: Record<string, unknown>) => { compile(g: DeploymentGraph): { warnings: readonly Diagnostic[]; builds?: readonly ImageBuild[] } };
+    const plan = create(w.options ?? {}).compile(graph);
+    out.push(...codes(plan.warnings));
+    if (w.after) out.push(...codes(w.after(plan)));
   } catch (e) {
     if (e instanceof BackendError) out.push(...codes(e.errors));
     else throw e;

@@ -59,7 +59,7 @@ describe("no false positives", () => {
       expect(graph.warnings.map(formatDiagnostic)).toEqual([]);
       // Every backend, with an image registry for those that take one (build/code functions need it on Kubernetes).
       for (const backend of BACKEND_NAMES) {
-        const plan = createFromFlags(backend, { imageRegistry: "registry.example.com/x" }).compile(graph);
+        const plan = createFromFlags(backend, { registry: "registry.example.com/x" }).compile(graph);
         expect([...new Set(plan.warnings.map((w) => w.code))].sort(), backend).toEqual([...(approximations[backend] ?? [])].sort());
       }
     });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { App, ServerlessFunction, synth } from "zeroscale";
+import { App, BackendError, formatDiagnostic, ServerlessFunction, synth } from "zeroscale";
 import { type KubeObject, type KubePlan, keda } from "zeroscale/providers/keda";
 import { buildOrdersApp } from "../examples/orders/app.js";
 import { validateManifest } from "./support/models.js";
@@ -71,7 +71,7 @@ describe("keda: ServerlessFunction -> Deployment + Service", () => {
 });
 
 describe("keda: queue consumers -> ScaledObject", () => {
-  const plan = compile(buildOrdersApp({ redisUrl: "redis://redis.data:6379" }), { imageRegistry: "registry.example.com/orders", pollingInterval: 15 });
+  const plan = compile(buildOrdersApp({ redisUrl: "redis://redis.data:6379" }), { registry: "registry.example.com/orders", pollingInterval: 15 });
   const so = find(plan, "ScaledObject");
 
   it("maps min, max, cooldown (idleTimeout), polling, the declared scale-down delay (0 s, not the HPA's 300 s) and the redis-streams scaler on queue length", () => {
@@ -112,6 +112,35 @@ describe("keda: queue consumers -> ScaledObject", () => {
 
   it("validates every object", () => {
     for (const r of plan.resources) validateManifest(r.manifest);
+  });
+
+  it("code functions with a registry: one planned build each, the Deployments naming its unpushed placeholder (a build function too)", () => {
+    expect(plan.builds.map((b) => [b.fn, b.repository, b.source.type])).toEqual([
+      ["orders/api", "registry.example.com/orders/orders-api", "code"],
+      ["orders/worker", "registry.example.com/orders/orders-worker", "code"],
+    ]);
+    expect(all(plan, "Deployment").map((d) => d.spec.template.spec.containers[0].image)).toEqual([
+      "registry.example.com/orders/orders-api:zeroscale-unbuilt",
+      "registry.example.com/orders/orders-worker:zeroscale-unbuilt",
+    ]);
+    const app = new App({ name: "shop" });
+    new ServerlessFunction(app, "img", { build: { context: "img", dockerfile: "Containerfile", args: { B: "2", A: "1" } } });
+    expect(compile(app, { registry: "127.0.0.1:5000/zs" }).builds).toEqual([
+      { fn: "shop/img", repository: "127.0.0.1:5000/zs/shop-img", source: { type: "build", context: "img", dockerfile: "Containerfile", args: { A: "1", B: "2" } } },
+    ]);
+  });
+
+  it("no registry and no images entry: ZS-KEDA-IMAGE, naming registry, zeroscale build and images", () => {
+    let err: unknown;
+    try {
+      compile(buildOrdersApp({ redisUrl: "redis://redis.data:6379" }), { images: { "orders/worker": `r.example.com/o/w@sha256:${"0".repeat(64)}` } });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(BackendError);
+    expect((err as BackendError).errors.map((d) => `${d.code} ${formatDiagnostic(d)}`)).toEqual([
+      'ZS-KEDA-IMAGE orders/api: code ("src/api.js") is built from source, and keda was given no registry to push its image to nor an image for it; pass keda({ registry: "<host[:port]/path>" }) (deploy() builds and pushes it), or on the CLI run `zeroscale build <program> --registry <registry>`, then `zeroscale synth <program> --images zeroscale.images.json`; or pass keda({ images: { "orders/api": "<repository>@sha256:<digest>" } }).',
+    ]);
   });
 });
 

@@ -150,7 +150,7 @@ describe("knative: metrics", () => {
 });
 
 describe("knative: triggers", () => {
-  const orders = compile(buildOrdersApp({ redisUrl: "redis://redis.data:6379" }), { imageRegistry: "registry.example.com/orders", imageTag: "2.0.0" });
+  const orders = compile(buildOrdersApp({ redisUrl: "redis://redis.data:6379" }), { registry: "registry.example.com/orders" });
 
   it("http -> a Gateway API HTTPRoute to Knative's internal ingress, Host rewritten to the Service", () => {
     const route = find(orders, "HTTPRoute");
@@ -222,8 +222,46 @@ describe("knative: triggers", () => {
     expect(compile(plain).warnings.map((w) => w.code)).not.toContain("ZS-KNATIVE-QUEUE-BATCH");
   });
 
-  it("build/code functions use the image given for them", () => {
-    expect(find(orders, "Service").spec.template.spec.containers[0].image).toMatch(/^registry\.example\.com\/orders\/orders-api-[0-9a-f]{8}:2\.0\.0$/);
+  it("build/code functions with a registry: one planned build each, sorted, and containers naming its unpushed placeholder", () => {
+    expect(orders.builds).toEqual([
+      { fn: "orders/api", repository: "registry.example.com/orders/orders-api", source: { type: "code", path: "src", file: "api.js", export: "handler", baseImage: "node:20-bookworm-slim" } },
+      { fn: "orders/worker", repository: "registry.example.com/orders/orders-worker", source: { type: "code", path: "src", file: "worker.js", export: "handler", baseImage: "node:20-bookworm-slim" } },
+    ]);
+    const images = orders.resources.filter((r) => r.manifest.kind === "Service").map((r) => (r.manifest as any).spec.template.spec.containers[0].image);
+    expect(images).toEqual(["registry.example.com/orders/orders-api:zeroscale-unbuilt", "registry.example.com/orders/orders-worker:zeroscale-unbuilt"]);
+  });
+
+  it("an images entry wins over the registry (no build planned for it); baseImage reaches the code builds", () => {
+    const pinned = `registry.example.com/orders/orders-api@sha256:${"a".repeat(64)}`;
+    const plan = compile(buildOrdersApp({ redisUrl: "redis://redis.data:6379" }), { registry: "r.example.com/o/", baseImage: "cgr.dev/chainguard/node:latest", images: { "orders/api": pinned } });
+    expect(plan.builds.map((b) => [b.fn, b.repository, b.source.type === "code" ? b.source.baseImage : ""])).toEqual([["orders/worker", "r.example.com/o/orders-worker", "cgr.dev/chainguard/node:latest"]]);
+    expect(find(plan, "Service").spec.template.spec.containers[0].image).toBe(pinned);
+    expect(plan.warnings.map((w) => w.code)).not.toContain("ZS-POLICY-IMAGE-LATEST");
+  });
+
+  it("an images entry with a mutable tag is a ZS-POLICY-IMAGE-LATEST warning naming the entry", () => {
+    const plan = compile(buildOrdersApp({ redisUrl: "redis://redis.data:6379" }), { images: { "orders/api": "r.example.com/o/api:latest", "orders/worker": "r.example.com/o/worker:1.0.0" } });
+    expect(plan.builds).toEqual([]);
+    expect(plan.warnings.filter((w) => w.code === "ZS-POLICY-IMAGE-LATEST").map(formatDiagnostic)).toEqual([
+      'orders/api: images["orders/api"] ("r.example.com/o/api:latest") uses the mutable latest tag; pin a version tag, or a digest (zeroscale build writes digests).',
+    ]);
+  });
+
+  it("no registry and no images entry: ZS-KNATIVE-IMAGE, naming registry, zeroscale build and images; a registry that makes no repository name too", () => {
+    const errors = (opts: Parameters<typeof knative>[0]) => {
+      try {
+        compile(buildOrdersApp({ redisUrl: "redis://redis.data:6379" }), opts);
+        return [];
+      } catch (e) {
+        return (e as { errors: Parameters<typeof formatDiagnostic>[0][] }).errors.map(formatDiagnostic);
+      }
+    };
+    expect(errors({})[0]).toBe(
+      'orders/api: code ("src/api.js") is built from source, and knative was given no registry to push its image to nor an image for it; pass knative({ registry: "<host[:port]/path>" }) (deploy() builds and pushes it), or on the CLI run `zeroscale build <program> --registry <registry>`, then `zeroscale synth <program> --images zeroscale.images.json`; or pass knative({ images: { "orders/api": "<repository>@sha256:<digest>" } }).',
+    );
+    expect(errors({ registry: "https://Registry.example.com/Shop" })[0]).toBe(
+      'orders/api: code ("src/api.js") would be pushed as "https://Registry.example.com/Shop/orders-api", which is not an image repository name (knative({ registry: "https://Registry.example.com/Shop" })); give registry as "host[:port]/path" in lowercase, e.g. "registry.example.com/shop", with no scheme, tag or digest.',
+    );
   });
 
   it("every emitted object validates, and the YAML is stable (snapshot after the explicit checks)", () => {

@@ -79,7 +79,7 @@ describe("properties: any input", () => {
           return;
         }
         expect(graphSchemaErrors(JSON.parse(JSON.stringify(graph)))).toEqual([]);
-        for (const backend of [knative({ imageRegistry: "r.example.com/p" }), keda({ imageRegistry: "r.example.com/p" }), docker()]) {
+        for (const backend of [knative({ registry: "r.example.com/p" }), keda({ registry: "r.example.com/p" }), docker()]) {
           try {
             const plan = backend.compile(graph as never);
             for (const f of backend.artifacts(plan as never)) {

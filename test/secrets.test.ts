@@ -34,7 +34,7 @@ describe("secrets never leak", () => {
     for (const app of apps()) {
       const graph = synth(app);
       expect(JSON.stringify(graph)).not.toContain(VALUE);
-      for (const backend of [knative({ imageRegistry: "r.example.com/s" }), keda({ imageRegistry: "r.example.com/s" })]) {
+      for (const backend of [knative({ registry: "r.example.com/s" }), keda({ registry: "r.example.com/s" })]) {
         for (const f of backend.artifacts(backend.compile(graph))) expect(f.content, `${backend.name} ${f.path}`).not.toContain(VALUE);
       }
       try {
@@ -49,7 +49,7 @@ describe("secrets never leak", () => {
   it("into Pulumi inputs only as Pulumi secrets", async () => {
     const inputs: { type: string; name: string; inputs: unknown }[] = [];
     await pulumi.runtime.setMocks({ newResource: (a) => (inputs.push(a), { id: `${a.name}-id`, state: a.inputs }), call: (a) => a.inputs }, "p", "s");
-    const k = deploy(secretApp(), keda({ imageRegistry: "r.example.com/s" }), { secrets });
+    const k = deploy(secretApp(), keda({ registry: "r.example.com/s" }), { secrets, baseDir: FIXTURES });
     const dk = deploy(referenceApp(), docker(), { secrets });
     const outputs = [...Object.values(k.secrets), ...Object.values(dk.containers), ...Object.values(k.resources)].map((r) => r.urn);
     await new Promise((r) => pulumi.all(outputs).apply(r));

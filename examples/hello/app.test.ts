@@ -31,7 +31,7 @@ describe("examples/hello", () => {
   });
 
   it("synthesizes for Knative and KEDA with the same idle timeout; KEDA says what its HTTP add-on does differently", () => {
-    for (const backend of [knative({ imageRegistry: "registry.example.com/hello" }), keda({ imageRegistry: "registry.example.com/hello" })]) {
+    for (const backend of [knative({ registry: "registry.example.com/hello" }), keda({ registry: "registry.example.com/hello" })]) {
       const plan = backend.compile(graph);
       expect(plan.warnings.map((w) => w.code), backend.name).toEqual(backend.name === "keda" ? ["ZS-KEDA-HTTP-DOWN-DELAY", "ZS-KEDA-WINDOW"] : []);
       expect(backend.view(plan).functions["hello/hello"], backend.name).toMatchObject({ minInstances: 0, maxInstances: 5, idleTimeoutSeconds: 40 });

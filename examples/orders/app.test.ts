@@ -25,7 +25,7 @@ describe("examples/orders", () => {
     expect(api).toHaveTrigger({ schedule: "0 3 * * *" });
     expect(worker).toHaveTrigger({ queue: { broker: "redis", name: "orders" } });
     expect(worker).toHaveScaling({ min: 0, max: 20, metric: { queueLength: 10 }, idleTimeout: "2m" });
-    expect(Testing.compile(app, keda({ imageRegistry: "r.example.com/o" }))).toContainResource("keda.sh/v1alpha1", "ScaledObject", {
+    expect(Testing.compile(app, keda({ registry: "r.example.com/o" }))).toContainResource("keda.sh/v1alpha1", "ScaledObject", {
       spec: { minReplicaCount: 0, maxReplicaCount: 20, cooldownPeriod: 120 },
     });
   });
@@ -44,9 +44,9 @@ describe("examples/orders", () => {
   });
 
   it("compiles for Knative (push: RedisStreamSource) and KEDA (pull: redis-streams scaler)", () => {
-    const kn = knative({ imageRegistry: "registry.example.com/orders" }).compile(graph);
+    const kn = knative({ registry: "registry.example.com/orders" }).compile(graph);
     expect(kn.resources.map((r) => r.manifest.kind)).toEqual(["Service", "Service", "HTTPRoute", "PingSource", "RedisStreamSource"]);
-    const kd = keda({ imageRegistry: "registry.example.com/orders" }).compile(graph);
+    const kd = keda({ registry: "registry.example.com/orders" }).compile(graph);
     expect(kd.resources.map((r) => r.manifest.kind)).toEqual(["Deployment", "Service", "Deployment", "Service", "HTTPScaledObject", "ScaledObject", "CronJob"]);
   });
 

@@ -4,7 +4,15 @@ import * as pulumi from "@pulumi/pulumi";
 import { shopStack } from "./program.js";
 
 const config = new pulumi.Config();
-const outputs = shopStack(config.get("backend") === "docker" ? "docker" : "knative", config);
+const backend = config.get("backend") ?? "knative";
+if (backend !== "knative" && backend !== "docker") {
+  throw new pulumi.RunError(`config backend is ${JSON.stringify(backend)}; set it to "knative" or "docker": pulumi config set backend docker`);
+}
+const outputs = shopStack(backend, config);
 
+/** The gateway's URL on the Docker host ("" on Knative, whose routes have their own hosts). */
 export const gatewayUrl = outputs.gatewayUrl;
+/** Each HTTP route's URL, by trigger id ("shop/cart/route", ...). */
 export const urls = outputs.urls;
+/** (knative) The image each code function runs, by function id: `<repository>@sha256:...`, as pushed. */
+export const images = outputs.images;

@@ -31,10 +31,10 @@ describe("examples/shop", () => {
   });
 
   it("synthesizes for every backend", () => {
-    expect(Testing.compile(app, knative({ imageRegistry: "registry.example.com/shop" }))).toContainResource("serving.knative.dev/v1", "Service", {
+    expect(Testing.compile(app, knative({ registry: "registry.example.com/shop" }))).toContainResource("serving.knative.dev/v1", "Service", {
       spec: { template: { spec: { containers: [{ env: [{ name: "DATABASE_URL", valueFrom: { secretKeyRef: { name: "shop-cart-db", key: "url" } } }, { name: "SERVICE", value: "cart" }] }] } } },
     });
-    expect(Testing.compile(app, keda({ imageRegistry: "registry.example.com/shop" }))).toContainResource("http.keda.sh/v1alpha1", "HTTPScaledObject", { spec: { pathPrefixes: ["/checkout"] } });
+    expect(Testing.compile(app, keda({ registry: "registry.example.com/shop" }))).toContainResource("http.keda.sh/v1alpha1", "HTTPScaledObject", { spec: { pathPrefixes: ["/checkout"] } });
     expect(Testing.compile(app, docker()).plan.containers).toHaveLength(2 + 2 + 1);
   });
 

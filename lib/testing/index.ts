@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { App, type AppProps } from "../app.js";
 import type { ArtifactFile, Backend, Plan } from "../backend.js";
 import { ServerlessFunction } from "../serverless-function.js";
@@ -5,6 +6,12 @@ import { type ReplayResult, type ReplayRunOptions, type ReplayTrace, replayGraph
 import type { DeploymentGraph, FunctionNode, GraphNode, NodeKind, ScalingPolicyNode, TriggerNode } from "../graph/types.js";
 import { type SynthOptions, synth } from "../synth.js";
 import { type Diagnostic, ValidationError } from "../validation/diagnostic.js";
+
+/** The repoDigest Testing.pulumi's mocks give an image named `imageName` ("repo:tag"): `repo@sha256:<sha256 of imageName>`. */
+export function mockRepoDigest(imageName: string): string {
+  const repository = imageName.replace(/:[^:/]+$/, "");
+  return `${repository}@sha256:${createHash("sha256").update(imageName).digest("hex")}`;
+}
 
 /** Which nodes {@link Testing.nodes} returns. */
 export interface NodeQuery {
@@ -83,16 +90,19 @@ export class Testing {
 
   /**
    * Set Pulumi mocks, run `deploy(app, backend)` from zeroscale/pulumi, wait for every registration,
-   * and return the registered resources with resolved inputs. One call; nothing left pending.
+   * and return the registered resources with resolved inputs. One call; nothing left pending. Images
+   * a backend with a `registry` builds (docker:index/image:Image) are staged from `baseDir` (the
+   * program's folder, default the working directory) but not built: their mocked `repoDigest` is
+   * `<repository>@sha256:<sha256 of the image name>`, so the workloads name a digest as in a real deploy.
    */
-  static async pulumi(app: App, backend: Backend<Plan>, options: { secrets?: Record<string, Record<string, string>>; project?: string; stack?: string } = {}): Promise<{ resources: RegisteredResource[] }> {
+  static async pulumi(app: App, backend: Backend<Plan>, options: { secrets?: Record<string, Record<string, string>>; baseDir?: string; project?: string; stack?: string } = {}): Promise<{ resources: RegisteredResource[] }> {
     const pulumi = await import("@pulumi/pulumi");
     const registered: RegisteredResource[] = [];
     await pulumi.runtime.setMocks(
       {
         newResource: (args) => {
           registered.push({ type: args.type, name: args.name, urn: "", inputs: args.inputs as Record<string, unknown>, parentType: null });
-          return { id: `${args.name}-id`, state: args.inputs };
+          return { id: `${args.name}-id`, state: args.type === "docker:index/image:Image" ? { ...args.inputs, repoDigest: mockRepoDigest(String(args.inputs["imageName"])) } : args.inputs };
         },
         call: (args) => args.inputs,
       },
@@ -101,8 +111,8 @@ export class Testing {
     );
     type Kube = Extract<import("zeroscale/pulumi").DeployableBackend, { target: "kubernetes" }>;
     const { deploy } = (await import("zeroscale/pulumi")) as typeof import("zeroscale/pulumi");
-    const deployed = deploy(app, backend as Kube, options.secrets ? { secrets: options.secrets } : {});
-    const all = [deployed.app, ...Object.values(deployed.functions), ...Object.values(deployed.resources), ...Object.values(deployed.secrets)];
+    const deployed = deploy(app, backend as Kube, { ...(options.secrets ? { secrets: options.secrets } : {}), ...(options.baseDir !== undefined ? { baseDir: options.baseDir } : {}) });
+    const all = [deployed.app, ...Object.values(deployed.functions), ...Object.values(deployed.resources), ...Object.values(deployed.secrets), ...Object.values(deployed.images ?? {})];
     const urns = await new Promise<string[]>((resolve) => pulumi.all(all.map((r) => r.urn)).apply((u) => resolve(u)));
     await new Promise<void>((resolve) => pulumi.all(Object.values(deployed.urls)).apply(() => resolve()));
     return {

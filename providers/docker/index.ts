@@ -256,4 +256,9 @@ export function docker(options: DockerBackendOptions = {}): DockerBackend {
 
 export type { DockerPlan, PlannedContainer, PlannedController, PlannedGateway, PlannedImage } from "./plan.js";
 
-export { default as DOCKER_PLAN_SCHEMA } from "./plan.schema.json" with { type: "json" };
+import planSchema from "./plan.schema.json" with { type: "json" };
+/**
+ * The JSON Schema every Docker plan satisfies. Typed `object` so the shipped .d.ts names no JSON
+ * module (consumers without resolveJsonModule, such as Pulumi's template, could not resolve one).
+ */
+export const DOCKER_PLAN_SCHEMA: object = planSchema;

@@ -65,7 +65,9 @@ export function codeDockerfile(source: Extract<ImageBuild["source"], { type: "co
     `FROM ${source.baseImage}`,
     "COPY zeroscale/runner /zeroscale/runner",
     "COPY code /app/code",
-    `ENV NODE_ENV=production ZEROSCALE_HANDLER=/app/code/${source.file} ZEROSCALE_EXPORT=${source.export}`,
+    // Listens on every interface: a pod or container is reached on its own address (the local runtimes
+    // set ZEROSCALE_HOST=127.0.0.1 where they share the host's network).
+    `ENV NODE_ENV=production ZEROSCALE_HOST=0.0.0.0 ZEROSCALE_HANDLER=${JSON.stringify(`/app/code/${source.file}`)} ZEROSCALE_EXPORT=${JSON.stringify(source.export)}`,
     `USER ${CODE_IMAGE_USER}`,
     'ENTRYPOINT ["node", "/zeroscale/runner/serve.js"]',
     "",

@@ -3,7 +3,7 @@ import type { CapabilityTable } from "../../lib/index.js";
 export const KNATIVE_CAPABILITIES: CapabilityTable = {
   // Scaling knobs are measured from the engine model (lib/engines/capabilities.ts), not written here.
   image: ["honoured", ""],
-  "build / code": ["approximate", "image from `images`/`imageRegistry` (ZS-KNATIVE-IMAGE)"],
+  "build / code": ["honoured", "pushed to `registry`, deployed by digest (deploy(): @pulumi/docker; CLI: `zeroscale build` + `synth --images`)"],
   "env, secrets": ["honoured", "secretKeyRef"],
   "memory, cpu": ["honoured", "requests = limits"],
   timeout: ["honoured", "timeoutSeconds"],

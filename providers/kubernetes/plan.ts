@@ -1,6 +1,7 @@
 import type { EffectiveScaling } from "../../lib/engines/index.js";
 import type { DeploymentGraph, FunctionNode, NodeHandlers, Plan, PlanView, ScalingPolicyNode, TriggerNode } from "../../lib/index.js";
 import { applySuppressions, BackendError, Diagnostics, visitGraph } from "../../lib/index.js";
+import type { ImageBuild } from "../images/spec.js";
 
 /** A Kubernetes object as plain data. */
 export interface KubeObject {
@@ -49,6 +50,16 @@ export interface KubePlan extends Plan {
   readonly functions: KubeFunctionPlan[];
   /** Every resource, in dependency order. */
   readonly resources: KubeResource[];
+  /**
+   * The images to build and push before `resources` can be applied, sorted by function id: every
+   * `code`/`build` function with no `images` entry when the backend was given a `registry`. Until then
+   * their containers' `image` is the placeholder `<repository>:zeroscale-unbuilt` (`unbuiltImage()` in
+   * pod.ts), which names the build and is never a pushed image: deploy() builds and pushes each one
+   * and substitutes the pushed `<repository>@sha256:...`; `zeroscale synth` and `validate` refuse a
+   * plan with builds left (ZS-IMAGE-UNBUILT: run `zeroscale build`, then `synth --images`). Empty
+   * when every image is known.
+   */
+  readonly builds: readonly ImageBuild[];
 }
 
 /** Shared compile state of the Kubernetes backends. */
@@ -59,6 +70,8 @@ export class KubeContext {
   readonly fnNodes = new Map<string, FunctionNode>();
   readonly policies = new Map<string, ScalingPolicyNode>();
   readonly triggers = new Map<string, TriggerNode[]>();
+  /** The images to build, as the function handlers find them (see {@link KubePlan.builds}). */
+  readonly builds: ImageBuild[] = [];
   private readonly byKey = new Map<string, KubeResource>();
 
   constructor(
@@ -111,6 +124,7 @@ export class KubeContext {
       app: this.graph.app.name,
       functions: [...this.functions.values()],
       resources: this.resources,
+      builds: [...this.builds].sort((a, b) => (a.fn < b.fn ? -1 : a.fn > b.fn ? 1 : 0)),
       warnings: [...this.graph.warnings, ...applySuppressions(this.diags.list("warning"), this.graph.suppressions).kept],
     };
   }

@@ -2,22 +2,25 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import type * as docker from "@pulumi/docker";
-import * as pulumi from "@pulumi/pulumi";
+import type * as P from "@pulumi/pulumi";
 import { packageRoot } from "../../runtime/drivers/paths.js";
 import type { DockerPlan } from "../docker/plan.js";
 import { ZeroscaleComponent } from "./component.js";
 import { loadSdk } from "./sdk.js";
 
+/** @pulumi/pulumi, the user's own copy (an optional peer; a clear error names it when missing). */
+const pulumi = loadSdk("@pulumi/pulumi", "zeroscale/pulumi");
+
 /** Options of the Docker realiser. */
 export interface DockerDeployOptions {
   /** Secret values by store and key (Pulumi secrets); every referenced one must be given. @default {} */
-  readonly secrets?: Readonly<Record<string, Readonly<Record<string, pulumi.Input<string>>>>>;
+  readonly secrets?: Readonly<Record<string, Readonly<Record<string, P.Input<string>>>>>;
   /** Folder that `build.context` / `code.path` are relative to (the program's folder). @default process.cwd() */
   readonly baseDir?: string;
   /** Image with node 20 the gateway image builds FROM. @default "node:20-bookworm-slim" */
   readonly baseImage?: string;
-  readonly provider?: pulumi.ProviderResource;
-  readonly parent?: pulumi.Resource;
+  readonly provider?: P.ProviderResource;
+  readonly parent?: P.Resource;
 }
 
 /** What the Docker realiser registered. */
@@ -34,8 +37,8 @@ export interface DockerDeployed {
   readonly controlVolume: docker.Volume;
   readonly images: Readonly<Record<string, docker.Image | docker.RemoteImage>>;
   readonly containers: Readonly<Record<string, docker.Container>>;
-  readonly gatewayUrl: pulumi.Output<string>;
-  readonly urls: Readonly<Record<string, pulumi.Output<string>>>;
+  readonly gatewayUrl: P.Output<string>;
+  readonly urls: Readonly<Record<string, P.Output<string>>>;
   readonly plan: DockerPlan;
 }
 
@@ -51,7 +54,7 @@ const labels = (l: Readonly<Record<string, string>>) => Object.entries(l).map(([
 export function realiseDockerPlan(plan: DockerPlan, options: DockerDeployOptions = {}): DockerDeployed {
   const docker = loadSdk("@pulumi/docker", "deploy() with the docker backend");
   const app = new ZeroscaleComponent("zeroscale:index:App", plan.app, options.parent ? { parent: options.parent } : {});
-  const base: pulumi.CustomResourceOptions = options.provider ? { provider: options.provider } : {};
+  const base: P.CustomResourceOptions = options.provider ? { provider: options.provider } : {};
   const baseDir = options.baseDir ?? process.cwd();
   const bridge = plan.network.mode === "bridge";
   const network = bridge
@@ -99,7 +102,7 @@ export function realiseDockerPlan(plan: DockerPlan, options: DockerDeployOptions
     images[f.id] = image;
     const imageRef = image instanceof docker.RemoteImage ? image.imageId : image.imageName;
     for (const c of plan.containers.filter((x) => x.fn === f.id)) {
-      const envs: pulumi.Input<string>[] = Object.entries(c.env).map(([k, v]) => `${k}=${v}`);
+      const envs: P.Input<string>[] = Object.entries(c.env).map(([k, v]) => `${k}=${v}`);
       for (const s of c.secretEnv) {
         const value = options.secrets?.[s.secret]?.[s.key];
         if (value === undefined) throw new Error(`${f.id}: env ${s.name} reads secret ${s.secret}/${s.key}; pass it in deploy(app, docker(), { secrets: { "${s.secret}": { "${s.key}": config.requireSecret("...") } } })`);
@@ -176,7 +179,7 @@ export function realiseDockerPlan(plan: DockerPlan, options: DockerDeployOptions
     { ...base, parent: app, dependsOn: [controller, ...Object.values(containers)] },
   );
   const gatewayUrl = pulumi.output(`http://localhost:${g.port}`);
-  const urls: Record<string, pulumi.Output<string>> = {};
+  const urls: Record<string, P.Output<string>> = {};
   for (const [trigger, url] of Object.entries(plan.urls)) urls[trigger] = pulumi.output(url);
   app.complete({ gatewayUrl, urls });
   return { app, functions, network, gatewayImage, gateway, controller, controlVolume, images, containers, gatewayUrl, urls, plan };

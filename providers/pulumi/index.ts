@@ -1,12 +1,20 @@
+import type * as docker from "@pulumi/docker";
 import type * as k8s from "@pulumi/kubernetes";
-import * as pulumi from "@pulumi/pulumi";
+import type * as P from "@pulumi/pulumi";
 import { type App, type Diagnostic, synth } from "../../lib/index.js";
 import type { DockerPlan } from "../docker/plan.js";
-import type { KubePlan, KubeResource } from "../kubernetes/plan.js";
+import { inputsTag } from "../images/engine-build.js";
+import type { ImageBuild } from "../images/spec.js";
+import { stageBuild, userStageRoot } from "../images/stage.js";
+import type { KubeObject, KubePlan, KubeResource } from "../kubernetes/plan.js";
+import { unbuiltImage } from "../kubernetes/pod.js";
 import { type AnyBackend, BACKENDS, type Backends, type PulumiRealiser } from "../registry.js";
 import { ZeroscaleComponent } from "./component.js";
 import { loadSdk } from "./sdk.js";
 import { type DockerDeployed, type DockerDeployOptions, realiseDockerPlan } from "./docker.js";
+
+/** @pulumi/pulumi, the user's own copy (an optional peer; a clear error names it when missing). */
+const pulumi = loadSdk("@pulumi/pulumi", "zeroscale/pulumi");
 
 export { ZeroscaleComponent } from "./component.js";
 export { MissingSdkError } from "./sdk.js";
@@ -20,11 +28,25 @@ export interface DeployOptions {
    * listed here must already exist in the cluster.
    * @default {}
    */
-  readonly secrets?: Readonly<Record<string, Readonly<Record<string, pulumi.Input<string>>>>>;
+  readonly secrets?: Readonly<Record<string, Readonly<Record<string, P.Input<string>>>>>;
   /** The Kubernetes provider to use. @default the ambient provider */
-  readonly provider?: pulumi.ProviderResource;
+  readonly provider?: P.ProviderResource;
   /** Parent of the app's component. @default none */
-  readonly parent?: pulumi.Resource;
+  readonly parent?: P.Resource;
+  /**
+   * The folder `code.path` and `build.context` are relative to (the program's folder), for the images
+   * of `plan.builds` (code/build functions of a backend given a `registry`).
+   * @default process.cwd()
+   */
+  readonly baseDir?: string;
+  /**
+   * Credentials for pushing `plan.builds`' images to the backend's `registry` (its host is the
+   * server). Read them from Pulumi config, the password as a secret:
+   * `{ username: config.require("registryUser"), password: config.requireSecret("registryPassword") }`;
+   * the password is kept secret either way.
+   * @default Docker's own credentials (`docker login`, credential helpers)
+   */
+  readonly registryAuth?: { readonly username: P.Input<string>; readonly password: P.Input<string> };
 }
 
 /** What {@link deploy} registered. */
@@ -34,12 +56,17 @@ export interface Deployed {
   /** One component per function (`zeroscale:index:ServerlessFunction`), by function id. */
   readonly functions: Readonly<Record<string, ZeroscaleComponent>>;
   /** Every engine resource, by plan key ("<apiVersion>/<kind>/<name>"). */
-  readonly resources: Readonly<Record<string, pulumi.CustomResource>>;
+  readonly resources: Readonly<Record<string, P.CustomResource>>;
   /** Secrets created from `options.secrets`, by store name. */
   readonly secrets: Readonly<Record<string, k8s.core.v1.Secret>>;
+  /**
+   * The image built and pushed for each of `plan.builds`, by function id (@pulumi/docker's Image):
+   * the workloads run its `repoDigest` (`<repository>@sha256:...`), never a tag.
+   */
+  readonly images: Readonly<Record<string, docker.Image>>;
   /** URL of every HTTP trigger, by trigger id. */
-  readonly urls: Readonly<Record<string, pulumi.Output<string>>>;
-  /** The compiled plan the resources were made from. */
+  readonly urls: Readonly<Record<string, P.Output<string>>>;
+  /** The compiled plan the resources were made from (its manifests still name the builds' placeholders). */
   readonly plan: KubePlan;
 }
 
@@ -82,15 +109,21 @@ function warn(warnings: readonly Diagnostic[]): void {
   for (const w of warnings) pulumi.log.warn(`${w.code} ${w.path}: ${w.prop} ${w.problem}; ${w.fix}`);
 }
 
-/** Register a Kubernetes plan's resources (shared by the Knative and KEDA backends). */
+/**
+ * Register a Kubernetes plan's resources (shared by the Knative and KEDA backends). Each of
+ * `plan.builds` is staged (a code function's generated context under
+ * `<os.tmpdir()>/zeroscale-builds-<uid>/<app>/`), built and pushed by a @pulumi/docker Image under its
+ * function's component, and every occurrence of its placeholder in the manifests becomes the
+ * Image's `repoDigest`, so the cluster runs exactly the pushed image; the workloads depend on it.
+ */
 export function realiseKubePlan(plan: KubePlan, options: DeployOptions = {}): Deployed {
   const k8s = loadSdk("@pulumi/kubernetes", `deploy() of a Kubernetes plan (${plan.backend})`);
   const appComponent = new ZeroscaleComponent("zeroscale:index:App", plan.app, options.parent ? { parent: options.parent } : {});
-  const base: pulumi.CustomResourceOptions = options.provider ? { provider: options.provider } : {};
+  const base: P.CustomResourceOptions = options.provider ? { provider: options.provider } : {};
 
   const secrets: Record<string, k8s.core.v1.Secret> = {};
   for (const store of Object.keys(options.secrets ?? {}).sort()) {
-    const values = (options.secrets ?? {})[store] as Record<string, pulumi.Input<string>>;
+    const values = (options.secrets ?? {})[store] as Record<string, P.Input<string>>;
     secrets[store] = new k8s.core.v1.Secret(
       `${plan.app}-${store}`,
       {
@@ -103,23 +136,83 @@ export function realiseKubePlan(plan: KubePlan, options: DeployOptions = {}): De
   }
 
   const byKey = new Map(plan.resources.map((r) => [r.key, r]));
-  const resources: Record<string, pulumi.CustomResource> = {};
+  const builds = new Map((plan.builds ?? []).map((b) => [b.fn, b]));
+  const buildImage = builds.size > 0 ? imageBuilder(plan, options) : undefined;
+  const resources: Record<string, P.CustomResource> = {};
   const functions: Record<string, ZeroscaleComponent> = {};
-  const urls: Record<string, pulumi.Output<string>> = {};
+  const images: Record<string, docker.Image> = {};
+  const digests = new Map<string, { image: docker.Image; digest: P.Output<string> }>(); // placeholder -> pushed image
+  const urls: Record<string, P.Output<string>> = {};
   for (const f of plan.functions) {
     const component = new ZeroscaleComponent("zeroscale:index:ServerlessFunction", f.name, { parent: appComponent });
     functions[f.id] = component;
+    const build = builds.get(f.id);
+    if (build && buildImage) {
+      const image = (images[f.id] = buildImage(build, f.name, component));
+      digests.set(unbuiltImage(build), { image, digest: image.repoDigest });
+    }
     for (const key of f.resources) {
       const r = byKey.get(key) as KubeResource;
-      const dependsOn = [...r.dependsOn.map((k) => resources[k]).filter((x): x is pulumi.CustomResource => x !== undefined), ...secretDeps(r, secrets)];
-      resources[key] = register(k8s, r, { ...base, parent: component, dependsOn });
+      const text = digests.size > 0 ? JSON.stringify(r.manifest) : "";
+      const built = [...digests].filter(([placeholder]) => text.includes(placeholder));
+      const dependsOn = [...r.dependsOn.map((k) => resources[k]).filter((x): x is P.CustomResource => x !== undefined), ...secretDeps(r, secrets), ...built.map(([, b]) => b.image)];
+      const manifest = built.length > 0 ? (withDigests(r.manifest, new Map(built.map(([p, b]) => [p, b.digest]))) as KubeObject) : r.manifest;
+      resources[key] = register(k8s, manifest, { ...base, parent: component, dependsOn });
     }
-    const fnUrls: Record<string, pulumi.Output<string>> = {};
+    const fnUrls: Record<string, P.Output<string>> = {};
     for (const [trigger, url] of Object.entries(f.urls)) fnUrls[trigger] = urls[trigger] = pulumi.output(url);
     component.complete({ urls: fnUrls });
   }
   appComponent.complete({ urls });
-  return { app: appComponent, functions, resources, secrets, urls, plan };
+  return { app: appComponent, functions, resources, secrets, images, urls, plan };
+}
+
+/**
+ * What builds and pushes one of `plan.builds`: @pulumi/docker (an optional peer, loaded only when a
+ * plan has builds), the staged context, and the registry's credentials.
+ */
+function imageBuilder(plan: KubePlan, options: DeployOptions): (build: ImageBuild, name: string, parent: P.Resource) => docker.Image {
+  const dockerSdk = loadSdk("@pulumi/docker", "deploy() of code/build functions with a registry");
+  const baseDir = options.baseDir ?? process.cwd();
+  const stageRoot = userStageRoot(plan.app);
+  const auth = options.registryAuth;
+  return (build, name, parent) => {
+    const staged = stageBuild(build, baseDir, stageRoot);
+    // The tag is a hash of the build's inputs (context files, Dockerfile, args), the same one
+    // `zeroscale build` pushes (engine-build.ts): the workloads run the pushed digest whatever the tag,
+    // but a tag per input keeps every deployed digest tagged (a registry's clean-up of untagged
+    // manifests never removes what an older revision runs), and unchanged inputs keep the same name.
+    return new dockerSdk.Image(
+      `${name}-image`,
+      {
+        imageName: `${build.repository}:${inputsTag(staged)}`,
+        build: { context: staged.context, dockerfile: staged.dockerfile, args: { ...staged.args } },
+        registry: { server: registryServer(build.repository), ...(auth ? { username: auth.username, password: pulumi.secret(auth.password) } : {}) },
+        skipPush: false,
+      },
+      { parent },
+    );
+  };
+}
+
+/** The registry host of a repository, by Docker's rule: its first component when that has a "." or ":" or is "localhost", else Docker Hub. */
+function registryServer(repository: string): string {
+  const first = repository.split("/")[0] as string;
+  return repository.includes("/") && (first.includes(".") || first.includes(":") || first === "localhost") ? first : "docker.io";
+}
+
+/** `value` with every placeholder (a key of `digests`) replaced by its pushed digest, wherever it occurs (resource inputs nest Outputs anywhere). */
+function withDigests(value: unknown, digests: ReadonlyMap<string, P.Output<string>>): unknown {
+  if (typeof value === "string") {
+    const exact = digests.get(value);
+    if (exact) return exact;
+    const inside = [...digests.keys()].filter((p) => value.includes(p));
+    if (inside.length === 0) return value;
+    return pulumi.all(inside.map((p) => digests.get(p) as P.Output<string>)).apply((ds) => inside.reduce((s, p, i) => s.split(p).join(ds[i] as string), value));
+  }
+  if (Array.isArray(value)) return value.map((v) => withDigests(v, digests));
+  if (typeof value === "object" && value !== null) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withDigests(v, digests)]));
+  return value;
 }
 
 /** The created Secrets a resource's pods read. */
@@ -132,8 +225,8 @@ function secretDeps(r: KubeResource, secrets: Record<string, k8s.core.v1.Secret>
 }
 
 /** One plan resource -> the typed @pulumi/kubernetes class for core kinds, CustomResource for CRDs. */
-function register(k8s: typeof import("@pulumi/kubernetes"), r: KubeResource, opts: pulumi.CustomResourceOptions): pulumi.CustomResource {
-  const { apiVersion, kind, metadata, ...rest } = r.manifest;
+function register(k8s: typeof import("@pulumi/kubernetes"), manifest: KubeObject, opts: P.CustomResourceOptions): P.CustomResource {
+  const { apiVersion, kind, metadata, ...rest } = manifest;
   const name = `${metadata.name}-${kind.toLowerCase()}`;
   const spec = rest["spec"] as never;
   switch (`${apiVersion}/${kind}`) {

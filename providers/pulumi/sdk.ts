@@ -1,4 +1,5 @@
-// The Pulumi provider SDKs a realiser needs, loaded only when that realiser runs: they are optional
+// The Pulumi SDKs: @pulumi/pulumi when zeroscale/pulumi is imported, and the provider SDK a realiser
+// needs only when that realiser runs. They are optional
 // peer dependencies of zeroscale (a user who only deploys to a Docker host needs no
 // @pulumi/kubernetes, and one who only synthesizes YAML needs none), so a missing one fails with the
 // package to install, not with a module-resolution stack. They are CommonJS packages, so a
@@ -8,12 +9,14 @@ import { createRequire } from "node:module";
 
 /** The SDKs a realiser may load, by package name. */
 export interface PulumiSdks {
+  readonly "@pulumi/pulumi": typeof import("@pulumi/pulumi");
   readonly "@pulumi/kubernetes": typeof import("@pulumi/kubernetes");
   readonly "@pulumi/docker": typeof import("@pulumi/docker");
 }
 
 /** The versions zeroscale is tested with (package.json's peerDependencies say the same). */
 const TESTED: { readonly [K in keyof PulumiSdks]: string } = {
+  "@pulumi/pulumi": "^3.248.0",
   "@pulumi/kubernetes": "^4.34.2",
   "@pulumi/docker": "^5.2.0",
 };

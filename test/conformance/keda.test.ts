@@ -4,7 +4,7 @@ import { conformanceSuite } from "./suite.js";
 
 conformanceSuite({
   name: "keda",
-  backend: () => keda({ namespace: "ref", imageRegistry: "registry.example.com/ref", imageTag: "1.0.0" }),
+  backend: () => keda({ namespace: "ref", registry: "registry.example.com/ref" }),
   autoscalerKinds: ["HorizontalPodAutoscaler", "ScaledObject", "HTTPScaledObject"],
   unsupported: [
     {

@@ -4,7 +4,7 @@ import { conformanceSuite } from "./suite.js";
 
 conformanceSuite({
   name: "knative",
-  backend: () => knative({ namespace: "ref", imageRegistry: "registry.example.com/ref", imageTag: "1.0.0" }),
+  backend: () => knative({ namespace: "ref", registry: "registry.example.com/ref" }),
   autoscalerKinds: ["HorizontalPodAutoscaler", "ScaledObject", "HTTPScaledObject"],
   unsupported: [
     {

@@ -4,7 +4,7 @@ import { App, Duration, EventTrigger, ScalingPolicy, ServerlessFunction, suppres
 export const backend: "knative" | "keda" | "docker" | undefined = "knative";
 export const expected = {
   code: "ZS-KNATIVE-IMAGE", path: "bad/fn", prop: "code", message:
-    "bad/fn: code (\"src/index.js\") is built from source, which knative cannot do at synth time; build and push the image, then pass knative({ images: { \"bad/fn\": \"<registry>/<repo>:<tag>\" } }) or knative({ imageRegistry: \"<registry>\" }) (CLI: --image-registry).",
+    "bad/fn: code (\"src/index.js\") is built from source, and knative was given no registry to push its image to nor an image for it; pass knative({ registry: \"<host[:port]/path>\" }) (deploy() builds and pushes it), or on the CLI run `zeroscale build <program> --registry <registry>`, then `zeroscale synth <program> --images zeroscale.images.json`; or pass knative({ images: { \"bad/fn\": \"<repository>@sha256:<digest>\" } }).",
 };
 
 export const app = new App({ name: "bad" });
