@@ -12,6 +12,7 @@ import type { ImageBuild } from "../providers/images/spec.js";
 import { type BackendName, backendsWithFlag, type CliBackendOptions, cliBackends } from "./backends.js";
 import { defineBuildCommand } from "./build.js";
 import type { DevOptions } from "./dev.js";
+import { ENGINES } from "../lib/vocabulary.js";
 import { EXIT } from "./exit-codes.js";
 import * as flags from "./flags.js";
 import { FlagError, flagError } from "./flags.js";
@@ -64,12 +65,17 @@ interface BackendFlags {
   readonly namespace?: string;
   readonly registry?: string;
   readonly images?: string;
+  readonly project?: string;
+  readonly region?: string;
+  readonly resourceGroup?: string;
+  readonly location?: string;
+  readonly environment?: string;
 }
 
 /** The backend options of synth/validate's flags: --images is read (and checked against the program), and its registry is the default of --registry. */
 function backendOptions(command: string, graph: DeploymentGraph, opts: BackendFlags): CliBackendOptions {
   const map = opts.images === undefined ? undefined : flags.readImagesFile(command, opts.images, imageMapTarget(graph));
-  return { namespace: opts.namespace, registry: opts.registry ?? map?.registry, images: map?.images };
+  return { namespace: opts.namespace, registry: opts.registry ?? map?.registry, images: map?.images, project: opts.project, region: opts.region, resourceGroup: opts.resourceGroup, location: opts.location, environment: opts.environment };
 }
 
 /**
@@ -137,7 +143,12 @@ export function createCli(state: RunState = { command: "", json: false, io: new 
       .addOption(new Option("-b, --backend <name>", `a backend to compile for: ${backendNames.join(", ")}; repeat it or give a comma list (--backend knative,keda)`).argParser(flags.list(name, "--backend", backendNames)))
       .option("--namespace <ns>", `Kubernetes namespace (${backendsWithFlag("namespace").join(", ")})`)
       .option("--images <file>", `image map written by \`zeroscale build\`: the pushed digest of each build/code function, which the manifests name (${backendsWithFlag("images").join(", ")})`)
-      .option("--registry <registry>", `registry (host[:port]/path) of build/code functions' images, <registry>/<app>-<function>; default: the --images map's; a function with no pushed digest is an error (${backendsWithFlag("registry").join(", ")})`);
+      .option("--registry <registry>", `registry (host[:port]/path) of build/code functions' images, <registry>/<app>-<function>; default: the --images map's; a function with no pushed digest is an error (${backendsWithFlag("registry").join(", ")})`)
+      .option("--project <id>", `Google Cloud project (${backendsWithFlag("project").join(", ")})`)
+      .option("--region <region>", `cloud region (${backendsWithFlag("region").join(", ")})`)
+      .option("--resource-group <name>", `Azure resource group (${backendsWithFlag("resourceGroup").join(", ")})`)
+      .option("--location <location>", `Azure location (${backendsWithFlag("location").join(", ")})`)
+      .option("--environment <id>", `Container Apps managed environment resource id (${backendsWithFlag("environment").join(", ")})`);
 
   addBackendOptions(
     cli
@@ -261,7 +272,7 @@ export function createCli(state: RunState = { command: "", json: false, io: new 
     .addOption(new Option("--admin-port <port>", "admin port on 127.0.0.1 (metrics, status, events); 0 = any").argParser(flags.port(dev, "--admin-port", "0")).default(0))
     .addOption(new Option("--runtime <runtime>", "instance driver: docker or process (default: docker when an engine is reachable, else process)").argParser(flags.choice(dev, "--runtime", ["docker", "process"] as const)))
     .option("--secrets <file>", 'JSON file of secret values for dev: { "<store>": { "<key>": "<value>" } }')
-    .addOption(new Option("--emulate <engine>", "run another engine's scaling semantics instead of zeroscale's own (every knob as declared): zeroscale, knative or keda").argParser(flags.choice(dev, "--emulate", ["zeroscale", "knative", "keda"] as const)).default("zeroscale"))
+    .addOption(new Option("--emulate <engine>", `run another engine's scaling semantics instead of zeroscale's own (every knob as declared): ${ENGINES.join(", ")}`).argParser(flags.choice(dev, "--emulate", ENGINES)).default("zeroscale"))
     .addOption(new Option("--grace <seconds>", "scale-to-zero grace period with --emulate knative (Knative's default is 30)").argParser(flags.wholeNumber(dev, "--grace", 0, "seconds", "30")).default(30))
     .addOption(new Option("--cold-start-buffer <n>", "HTTP requests held per function while an instance starts (replaces only the buffer size of every function's cold start; its wait stays)").argParser(flags.wholeNumber(dev, "--cold-start-buffer", 1, "requests", "100")))
     .addOption(new Option("--cold-start-wait <duration>", 'longest an HTTP request is held while an instance starts, e.g. "30s" (replaces only the wait of every function\'s cold start; its buffer size stays)').argParser(flags.duration(dev, "--cold-start-wait", '"500ms", "30s" or "2m"')))

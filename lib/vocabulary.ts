@@ -40,8 +40,8 @@ export const SCALING_KNOBS = [
 ] as const;
 export type ScalingKnob = (typeof SCALING_KNOBS)[number];
 
-/** The scaling engines zeroscale models: its own gateway, Knative's KPA, KEDA (+ HTTP add-on). */
-export const ENGINES = ["zeroscale", "knative", "keda"] as const;
+/** The scaling engines zeroscale models: its own gateway, Knative's KPA, KEDA (+ HTTP add-on), and the public clouds' (Cloud Run, Azure Container Apps, AWS Lambda). */
+export const ENGINES = ["zeroscale", "knative", "keda", "cloudrun", "aca", "lambda"] as const;
 export type EngineName = (typeof ENGINES)[number];
 
 /** For exhaustive switches: a value that the types say cannot exist. */

@@ -5,12 +5,18 @@
 // Pulumi or Docker SDK (pulumi/index.ts imports it, not the other way round).
 import type { Backend, CapabilityTable, Plan } from "../lib/index.js";
 import type { EngineName } from "../lib/vocabulary.js";
+import { ACA_CAPABILITIES } from "./aca/capabilities.js";
+import { containerApps } from "./aca/index.js";
+import { CLOUDRUN_CAPABILITIES } from "./cloudrun/capabilities.js";
+import { cloudRun } from "./cloudrun/index.js";
 import { DOCKER_CAPABILITIES } from "./docker/capabilities.js";
 import { docker } from "./docker/index.js";
 import { KEDA_CAPABILITIES } from "./keda/capabilities.js";
 import { keda } from "./keda/index.js";
 import { KNATIVE_CAPABILITIES } from "./knative/capabilities.js";
 import { knative } from "./knative/index.js";
+import { LAMBDA_CAPABILITIES } from "./lambda/capabilities.js";
+import { lambda } from "./lambda/index.js";
 
 /**
  * The backend options `zeroscale synth` and `validate` can set with flags (--namespace, --registry,
@@ -23,11 +29,21 @@ export interface CliBackendOptions {
   readonly registry?: string | undefined;
   /** --images <file>: the pushed images of the image map, by function id. */
   readonly images?: Readonly<Record<string, string>> | undefined;
+  /** --project: the Google Cloud project (cloudrun). */
+  readonly project?: string | undefined;
+  /** --region: the cloud region (cloudrun: e.g. europe-west1; lambda: e.g. eu-west-1). */
+  readonly region?: string | undefined;
+  /** --resource-group: the Azure resource group (aca). */
+  readonly resourceGroup?: string | undefined;
+  /** --location: the Azure location, e.g. westeurope (aca). */
+  readonly location?: string | undefined;
+  /** --environment: the Container Apps managed environment's resource id (aca). */
+  readonly environment?: string | undefined;
 }
 export type CliFlag = keyof CliBackendOptions;
 
 /** How zeroscale/pulumi realises a backend's plan: each name is one realiser in pulumi/index.ts. */
-export type PulumiRealiser = "kubernetes" | "docker";
+export type PulumiRealiser = "kubernetes" | "docker" | "cloudrun" | "aca" | "lambda";
 
 /** One backend: how to make it, which CLI flags it takes, how Pulumi deploys it, and what it can do. */
 export interface BackendEntry<O, B extends Backend<Plan>> {
@@ -79,6 +95,33 @@ export const BACKENDS = {
     capabilities: DOCKER_CAPABILITIES,
     title: "Docker",
     doc: "docker.md",
+  }),
+  cloudrun: entry({
+    create: cloudRun,
+    flags: ["project", "region", "registry", "images"],
+    pulumi: "cloudrun",
+    engine: "cloudrun",
+    capabilities: CLOUDRUN_CAPABILITIES,
+    title: "Google Cloud Run",
+    doc: "cloudrun.md",
+  }),
+  aca: entry({
+    create: containerApps,
+    flags: ["resourceGroup", "location", "environment", "registry", "images"],
+    pulumi: "aca",
+    engine: "aca",
+    capabilities: ACA_CAPABILITIES,
+    title: "Azure Container Apps",
+    doc: "aca.md",
+  }),
+  lambda: entry({
+    create: lambda,
+    flags: ["region", "registry", "images"],
+    pulumi: "lambda",
+    engine: "lambda",
+    capabilities: LAMBDA_CAPABILITIES,
+    title: "AWS Lambda",
+    doc: "lambda.md",
   }),
 } as const;
 

@@ -56,8 +56,8 @@ describe("zeroscale dev flags", () => {
     [["--cold-start-buffer", "abc"], 'error ZS-CLI-FLAG zeroscale dev: --cold-start-buffer ("abc") is not a whole number of requests >= 1; use e.g. --cold-start-buffer 100.'],
     [["--cold-start-buffer", "0"], 'error ZS-CLI-FLAG zeroscale dev: --cold-start-buffer ("0") is not a whole number of requests >= 1; use e.g. --cold-start-buffer 100.'],
     [["--cold-start-wait", "5x"], `error ZS-CLI-FLAG zeroscale dev: --cold-start-wait ("5x") is not a duration above 0; use one such as "500ms", "30s" or "2m".`],
-    [["--emulate", "kube"], 'error ZS-CLI-FLAG zeroscale dev: --emulate ("kube") is not one of zeroscale, knative, keda; use one of zeroscale, knative, keda.'],
-    [["--emulate", "knatve"], 'error ZS-CLI-FLAG zeroscale dev: --emulate ("knatve") is not one of zeroscale, knative, keda; did you mean --emulate knative? Use one of zeroscale, knative, keda.'],
+    [["--emulate", "kube"], 'error ZS-CLI-FLAG zeroscale dev: --emulate ("kube") is not one of zeroscale, knative, keda, cloudrun, aca, lambda; use one of zeroscale, knative, keda, cloudrun, aca, lambda.'],
+    [["--emulate", "knatve"], 'error ZS-CLI-FLAG zeroscale dev: --emulate ("knatve") is not one of zeroscale, knative, keda, cloudrun, aca, lambda; did you mean --emulate knative? Use one of zeroscale, knative, keda, cloudrun, aca, lambda.'],
     [["--cold-start-reject", "--cold-start-wait", "5s"], "error ZS-CLI-FLAG-CONFLICT zeroscale dev: --cold-start-reject (true) cannot be combined with --cold-start-wait (reject mode holds no request); drop one of them."],
   ])("refuses %j with an exact error, exit 2", async (args, message) => {
     const run = devFromSource(args);

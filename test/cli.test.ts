@@ -129,7 +129,7 @@ describe("zeroscale CLI", () => {
     expect(zeroscale("synth").code).toBe(2); // missing argument
     const backend = zeroscale("synth", "examples/hello/app.ts", "--backend", "knatve");
     expect(backend.code).toBe(2);
-    expect(backend.stderr).toContain('error ZS-CLI-FLAG zeroscale synth: --backend ("knatve") is not one of knative, keda, docker; did you mean --backend knative? Use one of knative, keda, docker.');
+    expect(backend.stderr).toContain('error ZS-CLI-FLAG zeroscale synth: --backend ("knatve") is not one of knative, keda, docker, cloudrun, aca, lambda; did you mean --backend knative? Use one of knative, keda, docker, cloudrun, aca, lambda.');
   });
 
   it("--backend never takes the program argument: before it, repeated, as a comma list, or space-separated", () => {

@@ -3,12 +3,16 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { App, BackendError, CHECKS, type DeploymentGraph, type Diagnostic, type DiagnosticCode, ServerlessFunction, suppress, synth, ValidationError } from "zeroscale";
+import { BackendError, CHECKS, type DeploymentGraph, type Diagnostic, type DiagnosticCode, suppress, synth, ValidationError } from "zeroscale";
 import { renderPolicyDoc } from "../lib/policy/render.js";
 import { renderBackendsDoc } from "../providers/capabilities-doc.js";
 import { unbuiltErrors } from "../providers/images/image-map.js";
 import type { ImageBuild } from "../providers/images/spec.js";
-import { BACKEND_NAMES, type BackendName, BACKENDS } from "../providers/registry.js";
+import { BACKEND_NAMES, BACKENDS } from "../providers/registry.js";
+import { fnApp, http, redis, type Witness, type Witnesses } from "./support/witness.js";
+import { WITNESSES as ACA_WITNESSES } from "./support/witnesses/aca.js";
+import { WITNESSES as CLOUDRUN_WITNESSES } from "./support/witnesses/cloudrun.js";
+import { WITNESSES as LAMBDA_WITNESSES } from "./support/witnesses/lambda.js";
 
 const root = new URL("..", import.meta.url).pathname;
 const read = (p: string) => readFileSync(join(root, p), "utf8");
@@ -72,27 +76,10 @@ const UNREACHABLE: Partial<Record<DiagnosticCode, string>> = {
 };
 
 /** A program that produces a code the corpus does not (warnings, mostly): the app, and the backend to compile it with. */
-interface Witness {
-  readonly backend?: BackendName;
-  readonly options?: Record<string, unknown>;
-  readonly app: () => App;
-  /** A check the CLI runs on the compiled plan (e.g. synth's refusal of unbuilt images): the diagnostics it reports. */
-  readonly after?: (plan: { readonly builds?: readonly ImageBuild[] }) => readonly Diagnostic[];
-}
-
-/** One function with an image (and optionally a policy and triggers) in a fresh app. */
-function fnApp(build: (fn: ServerlessFunction, app: App) => void, props: Record<string, unknown> = {}, appProps: Record<string, unknown> = {}): () => App {
-  return () => {
-    const app = new App({ name: "w", ...appProps });
-    const fn = new ServerlessFunction(app, "fn", { image: "registry.example.com/w/fn:1.0.0", ...props });
-    build(fn, app);
-    return app;
-  };
-}
-const http = (fn: ServerlessFunction) => fn.addTrigger("h", { http: { path: "/" } });
-const redis = (fn: ServerlessFunction) => fn.addTrigger("q", { queue: { broker: "redis", connection: "redis://r:6379", name: "q" } });
-
-const WITNESSES: Partial<Record<DiagnosticCode, Witness>> = {
+const WITNESSES: Witnesses = {
+  ...ACA_WITNESSES,
+  ...CLOUDRUN_WITNESSES,
+  ...LAMBDA_WITNESSES,
   "ZS-FN-NO-TRIGGER": { app: fnApp(() => {}) },
   "ZS-SCALING-IDLE-UNUSED": { app: fnApp((fn) => fn.addScalingPolicy({ minInstances: 1, idleTimeout: "5m" })) },
   "ZS-SCALING-COLD-START": { app: fnApp((fn) => fn.addScalingPolicy({ coldStart: { buffer: { maxRequests: 0 } } })) },

@@ -19,7 +19,7 @@ const tsc = join(root, "node_modules/typescript/bin/tsc");
 const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { exports: Record<string, unknown> };
 
 /** The subpaths the fixtures import (every code entry of "exports"; the test checks that list). */
-const SUBPATHS = ["testing", "testing/vitest", "pulumi", "providers/knative", "providers/keda", "providers/docker", "runtime"];
+const SUBPATHS = ["testing", "testing/vitest", "pulumi", "providers/knative", "providers/keda", "providers/docker", "providers/cloudrun", "providers/aca", "providers/lambda", "runtime"];
 
 // The program every fixture compiles: values and types from each entry, so that a subpath resolving to
 // nothing (or to `any`) fails to compile. CommonJS- and ESM-compatible (no top-level await).
@@ -29,6 +29,9 @@ import { deploy, MissingSdkError, type DeployOptions, type DeployableBackend } f
 import { knative, type KnativeBackend, type KubePlan } from "zeroscale/providers/knative";
 import { keda, type KedaBackend } from "zeroscale/providers/keda";
 import { docker, DOCKER_PLAN_SCHEMA, type DockerBackend } from "zeroscale/providers/docker";
+import { cloudRun, type CloudRunBackend } from "zeroscale/providers/cloudrun";
+import { containerApps, type ContainerAppsBackend } from "zeroscale/providers/aca";
+import { lambda, type LambdaBackend } from "zeroscale/providers/lambda";
 import { Gateway, ProcessDriver, type GatewayOptions } from "zeroscale/runtime";
 
 export function shop(): App {
@@ -44,7 +47,7 @@ new ServerlessFunction(new App({ name: "typed" }), "f", { image: "registry.examp
 
 const graph: DeploymentGraph = synth(shop());
 const compiled: Compiled<KubePlan> = Testing.compile(shop(), knative());
-const backends: [KnativeBackend, KedaBackend, DockerBackend] = [knative(), keda(), docker()];
+const backends: [KnativeBackend, KedaBackend, DockerBackend, CloudRunBackend, ContainerAppsBackend, LambdaBackend] = [knative(), keda(), docker(), cloudRun(), containerApps(), lambda()];
 const deployable: DeployableBackend = backends[0];
 const options: DeployOptions = {};
 const missing = new MissingSdkError("@pulumi/docker", "deploy() with the docker backend");
@@ -82,7 +85,7 @@ export type Matchers = ZeroscaleMatchers<void>;
 /** What the program prints when it runs. */
 const EXPECTED_RUN = {
   nodes: 3,
-  backends: ["knative", "keda", "docker"],
+  backends: ["knative", "keda", "docker", "cloudrun", "aca", "lambda"],
   deployable: "knative",
   deploy: "function",
   options: 0,

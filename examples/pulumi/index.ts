@@ -1,14 +1,14 @@
 // examples/pulumi: `pulumi up` deploys examples/shop to Knative, or with `pulumi config set backend docker`
 // to a Docker host. Needs the Pulumi CLI and, for Knative, a cluster with Knative and a Gateway API Gateway.
 import * as pulumi from "@pulumi/pulumi";
-import { shopStack } from "./program.js";
+import { type Backend, BACKENDS, shopStack } from "./program.js";
 
 const config = new pulumi.Config();
 const backend = config.get("backend") ?? "knative";
-if (backend !== "knative" && backend !== "docker") {
-  throw new pulumi.RunError(`config backend is ${JSON.stringify(backend)}; set it to "knative" or "docker": pulumi config set backend docker`);
+if (!(BACKENDS as readonly string[]).includes(backend)) {
+  throw new pulumi.RunError(`config backend is ${JSON.stringify(backend)}; set it to one of ${BACKENDS.map((b) => `"${b}"`).join(", ")}: pulumi config set backend docker`);
 }
-const outputs = shopStack(backend, config);
+const outputs = shopStack(backend as Backend, config);
 
 /** The gateway's URL on the Docker host ("" on Knative, whose routes have their own hosts). */
 export const gatewayUrl = outputs.gatewayUrl;

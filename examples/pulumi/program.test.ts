@@ -1,4 +1,4 @@
-// examples/pulumi's own test: the whole program under Pulumi mocks (no CLI, no cluster), both backends.
+// examples/pulumi's own test: the whole program under Pulumi mocks (no CLI, no cluster, no cloud account), every backend.
 // test/pulumi-program.test.ts runs the same program the way the Pulumi CLI does (its program runner).
 import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -65,4 +65,30 @@ describe("examples/pulumi", () => {
     expect(mine.filter((r) => r.type === "docker:index/container:Container").length).toBe(20 + 50 + 10 + 2);
     expect(mine.filter((r) => r.type === "docker:index/image:Image").length).toBe(1 + 3); // gateway + three code services
   });
+
+  // The public clouds: each service on the platform's own serverless container resource, its image
+  // pushed to that cloud's registry and run by digest.
+  const clouds = [
+    { backend: "cloudrun", registry: "europe-west1-docker.pkg.dev/shop-prod/shop", config: { gcpProject: "shop-prod" }, service: "gcp:cloudrunv2/service:Service", image: (r: Record<string, any>) => r["template"]?.containers?.[0]?.image },
+    { backend: "aca", registry: "shopacr.azurecr.io/shop", config: {}, service: "azure-native:app:ContainerApp", image: (r: Record<string, any>) => r["template"]?.containers?.[0]?.image },
+    { backend: "lambda", registry: "123456789012.dkr.ecr.eu-west-1.amazonaws.com/shop", config: { awsRegion: "eu-west-1" }, service: "aws:lambda/function:Function", image: (r: Record<string, any>) => r["imageUri"] },
+  ] as const;
+  for (const c of clouds) {
+    it(`deploys the shop to ${c.backend}: three services, each running its pushed image by digest`, async () => {
+      for (const [k, v] of Object.entries({ registry: c.registry, ...c.config })) pulumi.runtime.setConfig(`zeroscale-shop:${k}`, v);
+      const before = registered.length;
+      const out = shopStack(c.backend, new pulumi.Config());
+      await value(out.urns);
+      const images = await value(pulumi.output(out.images));
+      const mine = registered.slice(before);
+      const services = mine.filter((r) => r.type === c.service);
+      expect(services.map((r) => r.name).length).toBe(3);
+      expect(Object.keys(images).sort()).toEqual(["shop/cart/fn", "shop/catalog/fn", "shop/checkout/fn"]);
+      const pushed = mine.filter((r) => r.type === "docker:index/image:Image").map((r) => repoDigest(r.inputs["imageName"]));
+      expect(pushed).toHaveLength(3);
+      for (const p of pushed) expect(p.startsWith(`${c.registry}/`), p).toBe(true);
+      expect(services.map((r) => c.image(r.inputs)).sort()).toEqual([...pushed].sort());
+      expect(Object.values(images).sort()).toEqual([...pushed].sort());
+    });
+  }
 });

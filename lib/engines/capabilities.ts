@@ -9,10 +9,8 @@ import type { FunctionNode, ScalingPolicyNode, TriggerNode } from "../graph/type
 import type { Diagnostic } from "../validation/diagnostic.js";
 import { type EngineName, SCALING_KNOBS, type ScalingKnob } from "../vocabulary.js";
 import { declaredScaling } from "./declared.js";
-import { kedaEngine } from "./keda/model.js";
-import { knativeEngine } from "./knative/model.js";
 import type { EffectiveScaling, EngineInput, EngineModel } from "./types.js";
-import { zeroscaleEngine } from "./zeroscale/model.js";
+import { ENGINE_MODELS } from "./index.js";
 
 /** How an engine treats a knob. */
 export type KnobSupport = "honoured" | "approximate" | "unsupported";
@@ -79,7 +77,8 @@ const PROBES: Record<ScalingKnob, Probe> = {
   coldStart: { policy: { coldStart: { mode: "buffer", maxRequests: 50, maxWaitSeconds: 10 } }, contexts: ["http"], fields: (e) => e.coldStart, props: ["coldStart", "coldStart.buffer", "coldStart.reject"] },
 };
 
-const MODELS: { readonly [E in EngineName]: EngineModel<never> } = { zeroscale: zeroscaleEngine, knative: knativeEngine, keda: kedaEngine };
+/** The one engine registry (./index.ts). */
+const MODELS: { readonly [E in EngineName]: EngineModel<never> } = ENGINE_MODELS;
 
 function probeInput(probe: Probe, context: ProbeContext): EngineInput {
   const policy = { ...POLICY, ...probe.policy } as ScalingPolicyNode;

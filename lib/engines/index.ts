@@ -5,7 +5,10 @@
  */
 import type { DeploymentGraph, FunctionNode, ScalingPolicyNode, TriggerNode } from "../graph/types.js";
 import type { EngineName } from "../vocabulary.js";
+import { acaEngine } from "./aca/model.js";
+import { cloudRunEngine } from "./cloudrun/model.js";
 import { kedaEngine } from "./keda/model.js";
+import { lambdaEngine } from "./lambda/model.js";
 import { knativeEngine } from "./knative/model.js";
 import type { EngineInput, EngineModel } from "./types.js";
 import { zeroscaleEngine } from "./zeroscale/model.js";
@@ -15,6 +18,9 @@ export const ENGINE_MODELS: { readonly [E in EngineName]: EngineModel<never> } =
   zeroscale: zeroscaleEngine,
   knative: knativeEngine,
   keda: kedaEngine,
+  cloudrun: cloudRunEngine,
+  aca: acaEngine,
+  lambda: lambdaEngine,
 };
 
 /** The model of an engine. */

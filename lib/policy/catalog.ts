@@ -1,3 +1,7 @@
+import { ACA_CHECKS } from "./catalog-aca.js";
+import { CLOUDRUN_CHECKS } from "./catalog-cloudrun.js";
+import { LAMBDA_CHECKS } from "./catalog-lambda.js";
+
 /** Every diagnostic zeroscale reports, with its severity, where it applies and one line of documentation (docs/policy.md is rendered from this). */
 export interface CheckInfo {
   readonly code: string;
@@ -118,6 +122,9 @@ export const CHECKS = [
   { code: "ZS-DOCKER-QUEUE-BROKER", severity: "error", scope: "docker()", doc: "A Kafka or NATS queue: the gateway consumes Redis Streams and RabbitMQ." },
   { code: "ZS-DOCKER-QUEUE-BATCH", severity: "warning", scope: "docker()", doc: "batchSize on a RabbitMQ queue: the gateway prefetches up to maxInstances x concurrency and delivers each message alone." },
   { code: "ZS-DOCKER-QUEUE-CONNECTION", severity: "error", scope: "docker()", doc: "A queue connection from a secret: the gateway config holds no secrets." },
+  ...CLOUDRUN_CHECKS,
+  ...ACA_CHECKS,
+  ...LAMBDA_CHECKS,
 ] as const satisfies readonly CheckInfo[];
 
 /** Every diagnostic code zeroscale reports: a code not in {@link CHECKS} does not compile. */

@@ -9,7 +9,7 @@ export type ReplayTrace = Trace;
 /** Whose scaling semantics to replay: an engine, or a backend by name (docker and the dev gateway run zeroscale's engine). */
 export type ReplayBackend = EngineName | "docker" | "gateway";
 
-const ENGINE_OF: Record<ReplayBackend, EngineName> = { zeroscale: "zeroscale", gateway: "zeroscale", docker: "zeroscale", knative: "knative", keda: "keda" };
+const ENGINE_OF: Record<ReplayBackend, EngineName> = { zeroscale: "zeroscale", gateway: "zeroscale", docker: "zeroscale", knative: "knative", keda: "keda", cloudrun: "cloudrun", aca: "aca", lambda: "lambda" };
 
 /** The engine a backend name runs. */
 export function engineOfBackend(backend: ReplayBackend): EngineName {

@@ -10,6 +10,12 @@ import type { KubeObject, KubePlan, KubeResource } from "../kubernetes/plan.js";
 import { unbuiltImage } from "../kubernetes/pod.js";
 import { type AnyBackend, BACKENDS, type Backends, type PulumiRealiser } from "../registry.js";
 import { ZeroscaleComponent } from "./component.js";
+import type { ContainerAppsPlan } from "../aca/plan.js";
+import type { CloudRunPlan } from "../cloudrun/plan.js";
+import type { LambdaPlan } from "../lambda/plan.js";
+import { type ContainerAppsDeployed, type ContainerAppsDeployOptions, realiseContainerAppsPlan } from "./aca.js";
+import { type CloudRunDeployed, type CloudRunDeployOptions, realiseCloudRunPlan } from "./cloudrun.js";
+import { type LambdaDeployed, type LambdaDeployOptions, realiseLambdaPlan } from "./lambda.js";
 import { loadSdk } from "./sdk.js";
 import { type DockerDeployed, type DockerDeployOptions, realiseDockerPlan } from "./docker.js";
 
@@ -18,6 +24,9 @@ const pulumi = loadSdk("@pulumi/pulumi", "zeroscale/pulumi");
 
 export { ZeroscaleComponent } from "./component.js";
 export { MissingSdkError } from "./sdk.js";
+export { type ContainerAppsDeployed, type ContainerAppsDeployOptions, realiseContainerAppsPlan } from "./aca.js";
+export { type CloudRunDeployed, type CloudRunDeployOptions, realiseCloudRunPlan } from "./cloudrun.js";
+export { type LambdaDeployed, type LambdaDeployOptions, realiseLambdaPlan } from "./lambda.js";
 export { type DockerDeployed, type DockerDeployOptions, realiseDockerPlan } from "./docker.js";
 
 /** Options of {@link deploy}. */
@@ -77,6 +86,9 @@ export type DeployableBackend = AnyBackend;
 export interface Realisers {
   readonly kubernetes: { readonly plan: KubePlan; readonly options: DeployOptions; readonly deployed: Deployed };
   readonly docker: { readonly plan: DockerPlan; readonly options: DockerDeployOptions; readonly deployed: DockerDeployed };
+  readonly cloudrun: { readonly plan: CloudRunPlan; readonly options: CloudRunDeployOptions; readonly deployed: CloudRunDeployed };
+  readonly aca: { readonly plan: ContainerAppsPlan; readonly options: ContainerAppsDeployOptions; readonly deployed: ContainerAppsDeployed };
+  readonly lambda: { readonly plan: LambdaPlan; readonly options: LambdaDeployOptions; readonly deployed: LambdaDeployed };
 }
 /** The realiser the registry names for a backend. */
 export type RealiserOf<B extends DeployableBackend> = Backends[B["name"]]["pulumi"];
@@ -89,6 +101,9 @@ export type DeployedFor<B extends DeployableBackend> = Realisers[RealiserOf<B>][
 const REALISERS: { readonly [R in PulumiRealiser]: (plan: Realisers[R]["plan"], options: Realisers[R]["options"]) => Realisers[R]["deployed"] } = {
   kubernetes: realiseKubePlan,
   docker: realiseDockerPlan,
+  cloudrun: realiseCloudRunPlan,
+  aca: realiseContainerAppsPlan,
+  lambda: realiseLambdaPlan,
 };
 
 /**

@@ -1,0 +1,13 @@
+// Invalid: aca memory above 8Gi. Expected: ZS-ACA-RESOURCES-MAX at bad/fn (memory).
+import { App, Duration, EventTrigger, ScalingPolicy, ServerlessFunction, suppress } from "zeroscale";
+
+export const backend: "aca" | undefined = "aca";
+export const expected = {
+  code: "ZS-ACA-RESOURCES-MAX", path: "bad/fn", prop: "memory", message:
+    "bad/fn: memory (\"12Gi\") is above the Consumption profile's largest pair, 4 vCPU / 8Gi; give at most cpu: \"4\" and memory: \"8Gi\", or deploy with knative() or keda() on a cluster with larger nodes.",
+};
+
+export const app = new App({ name: "bad" });
+new ServerlessFunction(app, "fn", { image: "registry.example.com/bad/fn:1.0.0", cpu: "2", memory: "12Gi" });
+
+void [Duration, EventTrigger, ScalingPolicy, ServerlessFunction, suppress];
