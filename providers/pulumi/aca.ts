@@ -2,11 +2,11 @@
 import type * as docker from "@pulumi/docker";
 import type * as P from "@pulumi/pulumi";
 import { ACA_TOKENS, type AcaFunctionPlan, type ContainerAppsPlan } from "../aca/plan.js";
-import { inputsTag } from "../images/engine-build.js";
 import type { ImageBuild } from "../images/spec.js";
 import { stageBuild, userStageRoot } from "../images/stage.js";
 import { unbuiltImage } from "../kubernetes/pod.js";
 import { ZeroscaleComponent } from "./component.js";
+import { pushImage } from "./images.js";
 import { loadSdk } from "./sdk.js";
 
 const pulumi = loadSdk("@pulumi/pulumi", "zeroscale/pulumi");
@@ -198,21 +198,8 @@ function withTokens(value: unknown, tokens: ReadonlyMap<string, P.Input<string>>
 
 /** Builds and pushes one of `plan.builds` with @pulumi/docker, tagged by its inputs' hash (the same tag `zeroscale build` pushes). */
 function imageBuilder(plan: ContainerAppsPlan, options: ContainerAppsDeployOptions): (build: ImageBuild, name: string, parent: P.Resource) => docker.Image {
-  const dockerSdk = loadSdk("@pulumi/docker", "deploy() of code/build functions with a registry");
   const baseDir = options.baseDir ?? process.cwd();
   const stageRoot = userStageRoot(plan.app);
-  const auth = options.registryAuth;
-  return (build, name, parent) => {
-    const staged = stageBuild(build, baseDir, stageRoot);
-    return new dockerSdk.Image(
-      `${name}-image`,
-      {
-        imageName: `${build.repository}:${inputsTag(staged)}`,
-        build: { context: staged.context, dockerfile: staged.dockerfile, args: { ...staged.args }, platform: "linux/amd64" },
-        registry: { server: build.repository.split("/")[0] as string, ...(auth ? { username: auth.username, password: pulumi.secret(auth.password) } : {}) },
-        skipPush: false,
-      },
-      { parent },
-    );
-  };
+  // Container Apps runs linux/amd64 images only.
+  return (build, name, parent) => pushImage(name, build.repository, stageBuild(build, baseDir, stageRoot), parent, { auth: options.registryAuth, platform: "linux/amd64" });
 }

@@ -5,10 +5,10 @@ import type * as docker from "@pulumi/docker";
 import type * as P from "@pulumi/pulumi";
 import { needsGen1 } from "../cloudrun/limits.js";
 import { type CloudRunPlan, type CloudRunServicePlan, secretIdOf } from "../cloudrun/plan.js";
-import { inputsTag } from "../images/engine-build.js";
 import type { ImageBuild } from "../images/spec.js";
 import { stageBuild, userStageRoot } from "../images/stage.js";
 import { ZeroscaleComponent } from "./component.js";
+import { pushImage } from "./images.js";
 import { loadSdk } from "./sdk.js";
 
 const pulumi = loadSdk("@pulumi/pulumi", "zeroscale/pulumi");
@@ -151,12 +151,6 @@ export function realiseCloudRunPlan(plan: CloudRunPlan, options: CloudRunDeployO
   return { app: appComponent, functions, resources, secrets: Object.fromEntries(created), images, urls, plan };
 }
 
-/** The registry host of a repository, by Docker's rule: its first component when that has a "." or ":" or is "localhost", else Docker Hub. */
-function registryServer(repository: string): string {
-  const first = repository.split("/")[0] as string;
-  return repository.includes("/") && (first.includes(".") || first.includes(":") || first === "localhost") ? first : "docker.io";
-}
-
 /** The cloudrunv2 Service inputs: scaling from the engine model's effective values, explicit cpuIdle, secrets by reference. */
 function serviceArgs(plan: CloudRunPlan, s: CloudRunServicePlan, image: P.Input<string>, email: P.Output<string>): import("@pulumi/gcp/cloudrunv2/index.js").ServiceArgs {
   const c = s.container;
@@ -194,22 +188,9 @@ function serviceArgs(plan: CloudRunPlan, s: CloudRunServicePlan, image: P.Input<
 
 /** Builds and pushes one of `plan.builds` with @pulumi/docker (as realiseKubePlan does), tagged by its inputs' hash. */
 function imageBuilder(plan: CloudRunPlan, options: CloudRunDeployOptions): (build: ImageBuild, name: string, parent: P.Resource, repository: P.Resource | undefined) => docker.Image {
-  const dockerSdk = loadSdk("@pulumi/docker", "deploy() of code/build functions with a registry");
   const baseDir = options.baseDir ?? process.cwd();
   const stageRoot = userStageRoot(plan.app);
-  const auth = options.registryAuth;
-  return (build, name, parent, repository) => {
-    const staged = stageBuild(build, baseDir, stageRoot);
-    return new dockerSdk.Image(
-      `${name}-image`,
-      {
-        imageName: `${build.repository}:${inputsTag(staged)}`,
-        // Cloud Run runs linux/amd64 images only.
-        build: { context: staged.context, dockerfile: staged.dockerfile, args: { ...staged.args }, platform: "linux/amd64" },
-        registry: { server: registryServer(build.repository), ...(auth ? { username: auth.username, password: pulumi.secret(auth.password) } : {}) },
-        skipPush: false,
-      },
-      { parent, ...(repository ? { dependsOn: [repository] } : {}) },
-    );
-  };
+  // Cloud Run runs linux/amd64 images only.
+  return (build, name, parent, repository) =>
+    pushImage(name, build.repository, stageBuild(build, baseDir, stageRoot), parent, { auth: options.registryAuth, platform: "linux/amd64", dependsOn: repository ? [repository] : [] });
 }

@@ -3,7 +3,6 @@ import type * as k8s from "@pulumi/kubernetes";
 import type * as P from "@pulumi/pulumi";
 import { type App, type Diagnostic, synth } from "../../lib/index.js";
 import type { DockerPlan } from "../docker/plan.js";
-import { inputsTag } from "../images/engine-build.js";
 import type { ImageBuild } from "../images/spec.js";
 import { stageBuild, userStageRoot } from "../images/stage.js";
 import type { KubeObject, KubePlan, KubeResource } from "../kubernetes/plan.js";
@@ -16,6 +15,7 @@ import type { LambdaPlan } from "../lambda/plan.js";
 import { type ContainerAppsDeployed, type ContainerAppsDeployOptions, realiseContainerAppsPlan } from "./aca.js";
 import { type CloudRunDeployed, type CloudRunDeployOptions, realiseCloudRunPlan } from "./cloudrun.js";
 import { type LambdaDeployed, type LambdaDeployOptions, realiseLambdaPlan } from "./lambda.js";
+import { pushImage } from "./images.js";
 import { loadSdk } from "./sdk.js";
 import { type DockerDeployed, type DockerDeployOptions, realiseDockerPlan } from "./docker.js";
 
@@ -187,33 +187,9 @@ export function realiseKubePlan(plan: KubePlan, options: DeployOptions = {}): De
  * plan has builds), the staged context, and the registry's credentials.
  */
 function imageBuilder(plan: KubePlan, options: DeployOptions): (build: ImageBuild, name: string, parent: P.Resource) => docker.Image {
-  const dockerSdk = loadSdk("@pulumi/docker", "deploy() of code/build functions with a registry");
   const baseDir = options.baseDir ?? process.cwd();
   const stageRoot = userStageRoot(plan.app);
-  const auth = options.registryAuth;
-  return (build, name, parent) => {
-    const staged = stageBuild(build, baseDir, stageRoot);
-    // The tag is a hash of the build's inputs (context files, Dockerfile, args), the same one
-    // `zeroscale build` pushes (engine-build.ts): the workloads run the pushed digest whatever the tag,
-    // but a tag per input keeps every deployed digest tagged (a registry's clean-up of untagged
-    // manifests never removes what an older revision runs), and unchanged inputs keep the same name.
-    return new dockerSdk.Image(
-      `${name}-image`,
-      {
-        imageName: `${build.repository}:${inputsTag(staged)}`,
-        build: { context: staged.context, dockerfile: staged.dockerfile, args: { ...staged.args } },
-        registry: { server: registryServer(build.repository), ...(auth ? { username: auth.username, password: pulumi.secret(auth.password) } : {}) },
-        skipPush: false,
-      },
-      { parent },
-    );
-  };
-}
-
-/** The registry host of a repository, by Docker's rule: its first component when that has a "." or ":" or is "localhost", else Docker Hub. */
-function registryServer(repository: string): string {
-  const first = repository.split("/")[0] as string;
-  return repository.includes("/") && (first.includes(".") || first.includes(":") || first === "localhost") ? first : "docker.io";
+  return (build, name, parent) => pushImage(name, build.repository, stageBuild(build, baseDir, stageRoot), parent, { auth: options.registryAuth });
 }
 
 /** `value` with every placeholder (a key of `digests`) replaced by its pushed digest, wherever it occurs (resource inputs nest Outputs anywhere). */

@@ -4,12 +4,12 @@
 import { writeFileSync } from "node:fs";
 import type * as docker from "@pulumi/docker";
 import type * as P from "@pulumi/pulumi";
-import { inputsTag } from "../images/engine-build.js";
 import { lambdaCodeDockerfile, lambdaWrapDockerfile } from "../images/lambda-dockerfile.js";
 import { type StagedBuild, stageBuild, userStageRoot } from "../images/stage.js";
 import type { ImageBuild } from "../images/spec.js";
 import type { LambdaBuild, LambdaFunctionPlan, LambdaPlan, LambdaQueue } from "../lambda/plan.js";
 import { ZeroscaleComponent } from "./component.js";
+import { pushImage, registryServer } from "./images.js";
 import { loadSdk } from "./sdk.js";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
@@ -232,28 +232,18 @@ function eventSource(q: LambdaQueue, alias: Alias, opts: P.CustomResourceOptions
 
 /** Builds and pushes each LambdaBuild to ECR (an ecr.Repository first when the plan says so); the function runs its repoDigest. */
 function imageBuilder(plan: LambdaPlan, options: LambdaDeployOptions, base: P.CustomResourceOptions): (build: LambdaBuild, name: string, parent: P.Resource) => docker.Image {
-  const dockerSdk = loadSdk("@pulumi/docker", "deploy() with lambda() code/build/image functions and a registry");
   const ecr = loadSdk("@pulumi/aws/ecr/index.js", "deploy() with lambda() and a registry");
   const baseDir = options.baseDir ?? process.cwd();
   const stageRoot = userStageRoot(plan.app);
   return (build, name, parent) => {
-    const host = build.repository.split("/")[0] as string;
+    const host = registryServer(build.repository);
     const token = options.registryAuth ?? ecr.getAuthorizationTokenOutput({ registryId: host.split(".")[0] as string }, { parent });
     const auth = options.registryAuth ?? { username: (token as P.Output<{ userName: string }>).apply((t) => t.userName), password: (token as P.Output<{ password: string }>).apply((t) => t.password) };
     const repo = plan.createRepositories
       ? new ecr.Repository(`${name}-repository`, { name: build.repository.slice(host.length + 1), imageTagMutability: "IMMUTABLE", imageScanningConfiguration: { scanOnPush: true }, forceDelete: false }, { ...base, parent })
       : undefined;
-    const staged = stage(build, baseDir, stageRoot);
-    return new dockerSdk.Image(
-      `${name}-image`,
-      {
-        imageName: `${build.repository}:${inputsTag(staged)}`,
-        build: { context: staged.context, dockerfile: staged.dockerfile, args: { ...staged.args }, platform: "linux/amd64" },
-        registry: { server: host, username: auth.username, password: pulumi.secret(auth.password) },
-        skipPush: false,
-      },
-      { parent, ...(repo ? { dependsOn: [repo] } : {}) },
-    );
+    // Lambda runs linux/amd64 images (the default architecture) only.
+    return pushImage(name, build.repository, stage(build, baseDir, stageRoot), parent, { auth, platform: "linux/amd64", dependsOn: repo ? [repo] : [] });
   };
 }
 
