@@ -9,6 +9,7 @@ export default defineConfig({
     // in this repo those names resolve to the sources, so tests need no build.
     alias: [
       { find: /^zeroscale$/, replacement: here("./lib/index.ts") },
+      { find: /^zeroscale\/events$/, replacement: here("./lib/events/index.ts") },
       { find: /^zeroscale\/testing\/vitest$/, replacement: here("./lib/testing/vitest.ts") },
       { find: /^zeroscale\/testing$/, replacement: here("./lib/testing/index.ts") },
       { find: /^zeroscale\/providers\/([a-z]+)$/, replacement: here("./providers/$1/index.ts") },

@@ -1,6 +1,7 @@
 import { Construct } from "constructs";
 import type { SecretRef, ServerlessFunction } from "./serverless-function.js";
-import type { QueueBroker } from "./vocabulary.js";
+import type { DurationLike } from "./duration.js";
+import type { BackoffPolicy, QueueBroker } from "./vocabulary.js";
 
 const TRIGGER_BRAND = Symbol.for("zeroscale.EventTrigger");
 
@@ -54,10 +55,57 @@ export interface TriggerSourceProps {
   readonly queue?: QueueSource;
 }
 
+/** How the wait between delivery attempts grows. */
+export interface BackoffProps {
+  /**
+   * "exponential": retry n waits delay x 2^n; "linear": delay x n (Knative's DeliverySpec formulas).
+   * @default "exponential"
+   */
+  readonly policy?: BackoffPolicy;
+  /** The base delay, 10ms..1h. @default "1s" */
+  readonly delay?: DurationLike;
+}
+
+/** A dead letter on the trigger's own broker and connection: a Redis stream, a RabbitMQ queue or a NATS subject. */
+export interface DeadLetterQueue {
+  /** The stream (redis), queue (rabbitmq) or subject (nats) failed messages are moved to. */
+  readonly queue: string;
+}
+
+/** Where an event goes after its last failed attempt. */
+export type DeadLetter = ServerlessFunction | DeadLetterQueue;
+
+/**
+ * How schedule and queue events are delivered: attempts, the wait between them, the time each
+ * attempt may take, and where an event goes when every attempt failed. An attempt fails on a non-2xx
+ * answer, a timeout or a lost connection. Bounded by default: never retried forever.
+ */
+export interface DeliveryProps {
+  /** Attempts after the first, 0..100. @default 3 */
+  readonly retries?: number;
+  /** The wait between attempts. @default { policy: "exponential", delay: "1s" } */
+  readonly backoff?: BackoffProps;
+  /**
+   * Where an event goes after its last failed attempt: a function of the same App (it receives the
+   * event, with the failure in `zeroscalefailure` / `zeroscaleattempts` extension attributes), or a
+   * queue on the trigger's broker (queue triggers only; the message keeps its id, with the failure).
+   * @default none: the event is dropped after its last attempt, logged with its id and counted
+   */
+  readonly deadLetter?: DeadLetter;
+  /** Time allowed per attempt, 1s..the function's timeout. @default the function's timeout */
+  readonly timeout?: DurationLike;
+}
+
 /** Props of an {@link EventTrigger}. */
 export interface EventTriggerProps extends TriggerSourceProps {
   /** The function the events go to; it must be in the same App. */
   readonly target: ServerlessFunction;
+  /**
+   * Retries, backoff, dead letter and per-attempt timeout of schedule and queue events (not http:
+   * an HTTP request is answered to its client, never retried).
+   * @default { retries: 3, backoff: { policy: "exponential", delay: "1s" }, timeout: the function's timeout }
+   */
+  readonly delivery?: DeliveryProps;
 }
 
 /** Delivers events (HTTP requests, schedules, queue messages) to a function over HTTP. */

@@ -8,7 +8,17 @@ export {
   type QueueSource,
   type ScheduleSource,
   type TriggerSourceProps,
+  type BackoffProps,
+  type DeadLetter,
+  type DeadLetterQueue,
+  type DeliveryProps,
 } from "./event-trigger.js";
+export { backoffDelayMs, describeDelivery, type DeliveryMode, type DeliveryOptions, type EffectiveDelivery } from "./events/delivery.js";
+export { DELIVERY_MODELS, effectiveDelivery } from "./events/models.js";
+export { CONTRACT, type ContractCell, type EngineContract, type Envelope } from "./events/contract.js";
+export { encodeQueueEvent, encodeScheduleEvent, derivedMessageId, type EncodedEvent, type EnvelopeStyle, type QueueMessageIn, withFailure, zeroscaleSource } from "./events/encode.js";
+export { parseEvent, parseEvents, NotAnEventError, type ZeroscaleEvent } from "./events/parse.js";
+export type { EventContext } from "./events/context.js";
 export { graphSchemaErrors, GRAPH_SCHEMA } from "./graph/schema.js";
 export { summarizeGraph } from "./graph/summary.js";
 export { toDot, toMermaid } from "./graph/render.js";

@@ -1,6 +1,6 @@
 import { Construct } from "constructs";
 import type { DurationLike } from "./duration.js";
-import { EventTrigger, type TriggerSourceProps } from "./event-trigger.js";
+import { EventTrigger, type EventTriggerProps, type TriggerSourceProps } from "./event-trigger.js";
 import { ScalingPolicy, type ScalingPolicyOptions } from "./scaling-policy.js";
 
 const FUNCTION_BRAND = Symbol.for("zeroscale.ServerlessFunction");
@@ -102,8 +102,8 @@ export class ServerlessFunction extends Construct {
     this.props = props ?? {};
   }
 
-  /** Add a trigger that targets this function (the same node as `new EventTrigger(this, id, { target: this, ... })`). */
-  addTrigger(id: string, source: TriggerSourceProps): EventTrigger {
+  /** Add a trigger that targets this function (the same node as `new EventTrigger(this, id, { target: this, ... })`), with its delivery policy if given. */
+  addTrigger(id: string, source: TriggerSourceProps & Pick<EventTriggerProps, "delivery">): EventTrigger {
     return new EventTrigger(this, id, { ...source, target: this });
   }
 

@@ -106,7 +106,9 @@ export function synth(app: App, options: SynthOptions = {}): DeploymentGraph {
     const c = new Checker(diags, t.node.path);
     const fn = targetOf(c, t, t.props.target);
     if (!shapeOk("trigger", t) || !fn) continue;
-    triggerNodes.push(resolveTrigger(c, t.node.path, deriveName(t.node.path), fn.id, t.props));
+    const dl = t.props.delivery?.deadLetter;
+    const deadLetterFn = ServerlessFunction.isServerlessFunction(dl) ? targetOf(c, t, dl)?.id : null;
+    triggerNodes.push(resolveTrigger(c, t.node.path, deriveName(t.node.path), fn, t.props, deadLetterFn));
   }
 
   const policyNodes = new Map<string, ScalingPolicyNode>();
@@ -130,11 +132,12 @@ export function synth(app: App, options: SynthOptions = {}): DeploymentGraph {
   const nodes: GraphNode[] = [...fnNodes.values(), ...policyNodes.values(), ...triggerNodes];
   const edges: GraphEdge[] = [];
   for (const t of triggerNodes) edges.push({ from: t.id, to: t.target, kind: "invokes" });
+  for (const t of triggerNodes) if (t.delivery?.deadLetter?.type === "function") edges.push({ from: t.id, to: t.delivery.deadLetter.target, kind: "deadLetters" });
   for (const p of policyNodes.values()) edges.push({ from: p.id, to: p.target, kind: "scales" });
   const graphIds = new Set(nodes.map((n) => n.id));
   edges.push(...dependencyEdges(all, graphIds));
 
-  const targeted = new Set(triggers.map((t) => t.props?.target).filter((f) => ServerlessFunction.isServerlessFunction(f)).map((f) => f.node.path));
+  const targeted = new Set(triggers.flatMap((t) => [t.props?.target, t.props?.delivery?.deadLetter]).filter((f) => ServerlessFunction.isServerlessFunction(f)).map((f) => f.node.path));
   checkGraph(diags, nodes, edges, targeted);
   runPolicyChecks(diags, nodes, app.props.policy);
 

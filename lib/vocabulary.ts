@@ -13,6 +13,10 @@ export type TriggerKind = (typeof TRIGGER_KINDS)[number];
 export const QUEUE_BROKERS = ["redis", "rabbitmq", "kafka", "nats"] as const;
 export type QueueBroker = (typeof QUEUE_BROKERS)[number];
 
+/** How the wait between delivery attempts grows (Knative's DeliverySpec backoffPolicy). */
+export const BACKOFF_POLICIES = ["exponential", "linear"] as const;
+export type BackoffPolicy = (typeof BACKOFF_POLICIES)[number];
+
 /** The metrics a ScalingPolicy scales on. */
 export const METRIC_TYPES = ["concurrency", "rps", "cpu", "memory", "queueLength"] as const;
 export type MetricType = (typeof METRIC_TYPES)[number];

@@ -2,5 +2,4 @@ export { Gateway, type GatewayOptions, type FunctionStatus, freePort } from "./g
 export { ProcessDriver } from "./drivers/process.js";
 export { DockerDriver, type DockerDriverOptions } from "./drivers/docker.js";
 export { type Driver, DriverError, type Instance, type InstanceSpec } from "./drivers/types.js";
-export { binaryEvent } from "./gateway/schedules.js";
 export { UnsupportedInDevError } from "./connectors/index.js";

@@ -108,7 +108,19 @@ describe("cloudRun() artifacts", () => {
   it("plan.json holds the Cloud Scheduler job, identities and secrets, never a secret value", () => {
     const plan = JSON.parse(files.at(-1)!.content);
     const api = plan.services[0];
-    expect(api.schedules).toEqual([{ trigger: "shop/api/nightly", name: expect.stringMatching(/^shop-api-nightly-/), cron: "0 3 * * *", timezone: "UTC", body: "tick", contentType: "text/plain", attemptDeadlineSeconds: 300 }]);
+    expect(api.schedules).toEqual([
+      {
+        trigger: "shop/api/nightly",
+        name: expect.stringMatching(/^shop-api-nightly-/),
+        cron: "0 3 * * *",
+        timezone: "UTC",
+        body: "tick",
+        contentType: "text/plain",
+        attemptDeadlineSeconds: 300,
+        retry: { retryCount: 3, minBackoffDuration: "2s", maxBackoffDuration: "8s", maxDoublings: 5 },
+        headers: { "Content-Type": "text/plain", "ce-source": "/zeroscale/shop/api/nightly", "ce-specversion": "1.0", "ce-type": "dev.zeroscale.schedule" },
+      },
+    ]);
     expect(api.invoker).toMatch(/^shop-api-inv-[0-9a-f]{8}$/);
     expect(api.secrets).toEqual(["shop-db-url"]);
     expect(api.public).toBe(false);

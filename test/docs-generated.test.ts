@@ -4,6 +4,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { BackendError, CHECKS, type DeploymentGraph, type Diagnostic, type DiagnosticCode, suppress, synth, ValidationError } from "zeroscale";
+import { renderEventsDoc } from "../lib/events/render.js";
 import { renderPolicyDoc } from "../lib/policy/render.js";
 import { renderBackendsDoc } from "../providers/capabilities-doc.js";
 import { unbuiltErrors } from "../providers/images/image-map.js";
@@ -12,6 +13,7 @@ import { BACKEND_NAMES, BACKENDS } from "../providers/registry.js";
 import { fnApp, http, redis, type Witness, type Witnesses } from "./support/witness.js";
 import { WITNESSES as ACA_WITNESSES } from "./support/witnesses/aca.js";
 import { WITNESSES as CLOUDRUN_WITNESSES } from "./support/witnesses/cloudrun.js";
+import { WITNESSES as KEDA_WITNESSES } from "./support/witnesses/keda.js";
 import { WITNESSES as LAMBDA_WITNESSES } from "./support/witnesses/lambda.js";
 
 const root = new URL("..", import.meta.url).pathname;
@@ -20,6 +22,10 @@ const read = (p: string) => readFileSync(join(root, p), "utf8");
 describe("generated docs", () => {
   it("docs/policy.md matches the check catalog (run `npm run docs`)", () => {
     expect(read("docs/policy.md")).toBe(renderPolicyDoc());
+  });
+
+  it("docs/events.md matches the event contract and the delivery models (run `npm run docs`)", () => {
+    expect(read("docs/events.md")).toBe(renderEventsDoc());
   });
 
   it("docs/backends/README.md matches the backends' capability tables (run `npm run docs`)", () => {
@@ -79,6 +85,7 @@ const UNREACHABLE: Partial<Record<DiagnosticCode, string>> = {
 const WITNESSES: Witnesses = {
   ...ACA_WITNESSES,
   ...CLOUDRUN_WITNESSES,
+  ...KEDA_WITNESSES,
   ...LAMBDA_WITNESSES,
   "ZS-FN-NO-TRIGGER": { app: fnApp(() => {}) },
   "ZS-SCALING-IDLE-UNUSED": { app: fnApp((fn) => fn.addScalingPolicy({ minInstances: 1, idleTimeout: "5m" })) },
@@ -92,6 +99,7 @@ const WITNESSES: Witnesses = {
   "ZS-SUPPRESS-NOT-ALLOWED": { app: fnApp((fn) => suppress(fn, "ZS-FN-PORT", "we know"), { port: 80 }) },
   "ZS-KNATIVE-QUEUE-KAFKA": { backend: "knative", app: fnApp((fn) => fn.addTrigger("k", { queue: { broker: "kafka", connection: { secret: "k", key: "servers" }, name: "t" } })) },
   "ZS-KNATIVE-QUEUE-RABBITMQ-KEY": { backend: "knative", app: fnApp((fn) => fn.addTrigger("r", { queue: { broker: "rabbitmq", connection: { secret: "r", key: "url" }, name: "q" } })) },
+  "ZS-KNATIVE-DELIVERY": { backend: "knative", app: fnApp((fn) => fn.addTrigger("q", { queue: { broker: "kafka", connection: "k:9092", name: "t" }, delivery: { backoff: { delay: "250ms" } } })) },
   "ZS-KNATIVE-QUEUE-BATCH": { backend: "knative", app: fnApp((fn) => fn.addTrigger("q", { queue: { broker: "redis", connection: "redis://r:6379", name: "q", batchSize: 10 } })) },
   "ZS-KNATIVE-QUEUE-METRIC": { backend: "knative", app: fnApp((fn) => (redis(fn), fn.addScalingPolicy({ metric: { queueLength: 5 } }))) },
   "ZS-KNATIVE-MEMORY-TARGET": { backend: "knative", app: fnApp((fn) => (http(fn), fn.addScalingPolicy({ minInstances: 1, metric: { memory: 70 } }))) },

@@ -9,7 +9,7 @@ import { HTTP } from "cloudevents";
 import { afterEach, describe, expect, it } from "vitest";
 import { App, type ScalingPolicyOptions, ServerlessFunction, type ServerlessFunctionProps } from "zeroscale";
 import type { EngineScaler, LoadSample } from "../lib/engines/types.js";
-import { binaryEvent, type Driver, type Gateway, type Instance, type InstanceSpec, ProcessDriver } from "../runtime/index.js";
+import { type Driver, type Gateway, type Instance, type InstanceSpec, ProcessDriver } from "../runtime/index.js";
 import { alive, echoApp, FIXTURES, startGateway, waitFor } from "./support/gateway.js";
 
 let gateway: Gateway | undefined;
@@ -190,7 +190,7 @@ describe("gateway (process driver)", () => {
     for (const l of lines) {
       const event = HTTP.toEvent({ headers: l.headers, body: l.body }) as { type: string; source: string; data: unknown; time: string };
       expect(event.type).toBe("dev.zeroscale.schedule");
-      expect(event.source).toBe("/zeroscale/cron/cron/tick/every-second");
+      expect(event.source).toBe("/zeroscale/cron/tick/every-second"); // the trigger path, which starts with the app name (once)
       expect(event.data).toEqual({ hello: "world" });
       expect(l.at - Date.parse(event.time)).toBeLessThan(1000);
     }
@@ -241,7 +241,7 @@ describe("gateway cold start and event deliveries", () => {
 
   it("delivers events to a function at zero whose HTTP cold start rejects: reject is for HTTP clients only", async () => {
     gateway = await startGateway(echoApp("evreject", {}, { initialInstances: 0, coldStart: { reject: true } }), driver());
-    const event = binaryEvent("dev.zeroscale.test", "/test", { n: 1 });
+    const event = testEvent();
     expect(await gateway.deliver("evreject/echo", "evreject/echo/t", event)).toBe(200);
     await gateway.stop();
     gateway = await startGateway(echoApp("evreject2", {}, { initialInstances: 0, coldStart: { reject: true } }), driver());
@@ -257,7 +257,7 @@ describe("gateway cold start and event deliveries", () => {
     expect(gateway.status()[0]?.coldStart).toEqual({ mode: "buffer", maxRequests: null, maxWaitSeconds: 0 });
     expect(gateway.status()[0]?.instances.ready).toBe(0); // its first replica is still starting
     const t0 = Date.now();
-    expect(await gateway.deliver("kedaq/worker", "kedaq/worker/q", binaryEvent("dev.zeroscale.test", "/test", { n: 1 }))).toBe(200);
+    expect(await gateway.deliver("kedaq/worker", "kedaq/worker/q", testEvent())).toBe(200);
     expect(Date.now() - t0).toBeLessThan(10_000);
     const metrics = await (await fetch(`${gateway.adminUrl}/metrics`)).text();
     expect(metrics).not.toMatch(/outcome="no-instance"/);
@@ -591,3 +591,7 @@ describe("gateway and instances that misbehave at the protocol level", () => {
   });
 });
 
+/** A binary-mode CloudEvent as an HTTP message. */
+function testEvent(): { headers: Record<string, string>; body: Buffer } {
+  return { headers: { "ce-specversion": "1.0", "ce-type": "dev.zeroscale.test", "ce-source": "/test", "ce-id": `t-${Date.now()}`, "content-type": "application/json" }, body: Buffer.from('{"n":1}') };
+}

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { App, BackendError, formatDiagnostic, ServerlessFunction, synth } from "zeroscale";
 import { type KubeObject, type KubePlan, keda } from "zeroscale/providers/keda";
 import { buildOrdersApp } from "../examples/orders/app.js";
+import { kubeArtifacts } from "../providers/kubernetes/yaml.js";
 import { validateManifest } from "./support/models.js";
 
 const IMAGE = "registry.example.com/shop/api:1.4.2";
@@ -82,18 +83,33 @@ describe("keda: queue consumers -> ScaledObject", () => {
       minReplicaCount: 0,
       maxReplicaCount: 20,
       advanced: { horizontalPodAutoscalerConfig: { behavior: { scaleDown: { stabilizationWindowSeconds: 0 } } } },
-      triggers: [{ type: "redis-streams", name: expect.stringMatching(/^orders-worker-orders-/), metadata: { address: "redis.data:6379", stream: "orders", consumerGroup: "workers", pendingEntriesCount: "10" } }],
+      triggers: [
+        { type: "redis-streams", name: expect.stringMatching(/^orders-worker-orders-/), metadata: { address: "redis.data:6379", stream: "orders", consumerGroup: "workers", pendingEntriesCount: "10" } },
+        // push mode: what the dispatcher has read and not yet delivered (test/keda-dispatcher.test.ts)
+        { type: "metrics-api", name: expect.stringMatching(/^orders-worker-orders-[0-9a-f]{8}-held$/), metadata: { url: expect.stringMatching(/-dispatch\.shop\.svc\.cluster\.local:9090\/backlog$/), valueLocation: "backlog", targetValue: "10" } },
+      ],
     });
     expect(validateManifest(so)).toBe("model");
   });
 
-  it("tells the consumer where its queue is (KEDA scales a consumer; it does not push)", () => {
-    const worker = all(plan, "Deployment").find((d) => d.metadata.name.startsWith("orders-worker"));
-    const env = worker?.spec.template.spec.containers[0].env as { name: string; value?: string }[];
+  it("push mode (the default): the consumer gets no queue env, a dispatcher delivers; pull mode: it reads its queue itself, with a warning", () => {
+    const workerEnv = (p: KubePlan) => (all(p, "Deployment").find((d) => d.metadata.name.startsWith("orders-worker") && d.metadata.labels["app.kubernetes.io/component"] === "function")?.spec.template.spec.containers[0].env ?? []) as { name: string; value?: string }[];
+    expect(workerEnv(plan).map((e) => e.name)).toEqual(["PORT"]);
+    expect(plan.warnings.map((w) => w.code)).not.toContain("ZS-KEDA-DELIVERY-PULL");
+    const pull = compile(buildOrdersApp({ redisUrl: "redis://redis.data:6379" }), { registry: "registry.example.com/orders", queueDelivery: "pull" });
+    const env = workerEnv(pull);
     expect(env.find((e) => e.name === "ZEROSCALE_QUEUE_0_URL")).toEqual({ name: "ZEROSCALE_QUEUE_0_URL", value: "redis://redis.data:6379" });
     expect(JSON.parse(env.find((e) => e.name === "ZEROSCALE_QUEUES")?.value ?? "[]")).toEqual([
       { trigger: "orders/worker/orders", broker: "redis", name: "orders", consumerGroup: "workers", batchSize: 1, urlEnv: "ZEROSCALE_QUEUE_0_URL" },
     ]);
+    expect(all(pull, "Deployment").map((d) => d.metadata.labels["app.kubernetes.io/component"])).toEqual(["function", "function"]);
+    expect(find(pull, "ScaledObject").spec.triggers.map((t: { type: string }) => t.type)).toEqual(["redis-streams"]);
+    expect(pull.warnings.filter((w) => w.code === "ZS-KEDA-DELIVERY-PULL").map((w) => [w.path, w.prop])).toEqual([["orders/worker/orders", "delivery"]]);
+  });
+
+  it("the worker's manifests (function + dispatcher) are stable", () => {
+    const file = kubeArtifacts(plan).find((f) => f.path.startsWith("manifests/orders-worker"));
+    expect(file?.content).toMatchSnapshot();
   });
 
   it("schedule -> a CronJob that POSTs a CloudEvent through the interceptor", () => {
@@ -119,7 +135,7 @@ describe("keda: queue consumers -> ScaledObject", () => {
       ["orders/api", "registry.example.com/orders/orders-api", "code"],
       ["orders/worker", "registry.example.com/orders/orders-worker", "code"],
     ]);
-    expect(all(plan, "Deployment").map((d) => d.spec.template.spec.containers[0].image)).toEqual([
+    expect(all(plan, "Deployment").filter((d) => d.metadata.labels["app.kubernetes.io/component"] === "function").map((d) => d.spec.template.spec.containers[0].image)).toEqual([
       "registry.example.com/orders/orders-api:zeroscale-unbuilt",
       "registry.example.com/orders/orders-worker:zeroscale-unbuilt",
     ]);
@@ -155,12 +171,13 @@ describe("keda: scalers, secrets and advanced settings", () => {
 
   it("uses a TriggerAuthentication for a secret connection, never the value", () => {
     expect(find(plan, "TriggerAuthentication").spec).toEqual({ secretTargetRef: [{ parameter: "host", name: "mq", key: "uri" }] });
+    expect(so.spec.triggers.map((t: { type: string }) => t.type)).toEqual(["kafka", "rabbitmq", "metrics-api", "cron"]); // kafka is pulled: no dispatcher, no metrics-api
     expect(so.spec.triggers[1]).toMatchObject({ type: "rabbitmq", metadata: { queueName: "jobs", mode: "QueueLength", value: "20" }, authenticationRef: { name: expect.stringMatching(/-auth$/) } });
   });
 
   it("maps kafka lag, cron baselines, scale-down delay, fallback and initial cooldown", () => {
     expect(so.spec.triggers[0]).toMatchObject({ type: "kafka", metadata: { bootstrapServers: "k0:9092,k1:9092", topic: "events", consumerGroup: "g", lagThreshold: "20" } });
-    expect(so.spec.triggers[2]).toEqual({ type: "cron", name: "baseline-0", metadata: { timezone: "Europe/Berlin", start: "0 8 * * 1-5", end: "0 18 * * 1-5", desiredReplicas: "2" } });
+    expect(so.spec.triggers[3]).toEqual({ type: "cron", name: "baseline-0", metadata: { timezone: "Europe/Berlin", start: "0 8 * * 1-5", end: "0 18 * * 1-5", desiredReplicas: "2" } });
     expect(so.spec.advanced).toEqual({ horizontalPodAutoscalerConfig: { behavior: { scaleDown: { stabilizationWindowSeconds: 60 } } } });
     expect(so.spec.fallback).toEqual({ failureThreshold: 3, replicas: 2 });
     expect(so.spec.initialCooldownPeriod).toBe(60);

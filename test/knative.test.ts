@@ -170,23 +170,35 @@ describe("knative: triggers", () => {
     expect(validateManifest(route)).toBe("model");
   });
 
-  it("schedule -> a PingSource with schedule, timezone and JSON data, sink the Service", () => {
+  it("schedule -> a PingSource with schedule, timezone and JSON data, sending to its Channel; the Subscription delivers to the Service with the default delivery", () => {
     const ping = find(orders, "PingSource");
-    expect(ping.spec).toEqual({
-      schedule: "0 3 * * *",
-      timezone: "UTC",
-      contentType: "application/json",
-      data: '{"task":"reconcile"}',
-      sink: { ref: { apiVersion: "serving.knative.dev/v1", kind: "Service", name: find(orders, "Service").metadata.name } },
+    const service = find(orders, "Service").metadata.name;
+    const channel = { apiVersion: "messaging.knative.dev/v1", kind: "Channel", name: ping.metadata.name };
+    expect(ping.spec).toEqual({ schedule: "0 3 * * *", timezone: "UTC", contentType: "application/json", data: '{"task":"reconcile"}', sink: { ref: channel } });
+    expect(find(orders, "Channel", ping.metadata.name).spec).toEqual({});
+    // PingSource has no delivery field: the defaults (3 retries, exponential from 1s, the function's 10s per attempt) are on the Subscription
+    expect(find(orders, "Subscription", ping.metadata.name).spec).toEqual({
+      channel,
+      subscriber: { ref: { apiVersion: "serving.knative.dev/v1", kind: "Service", name: service } },
+      delivery: { retry: 3, backoffPolicy: "exponential", backoffDelay: "PT1S", timeout: "PT10S" },
     });
     expect(validateManifest(ping)).toBe("model");
+    expect(validateManifest(find(orders, "Channel"))).toBe("upstream");
+    expect(validateManifest(find(orders, "Subscription"))).toBe("upstream");
   });
 
-  it("redis queue -> a RedisStreamSource; queueLength is approximated, with a warning", () => {
+  it("redis queue -> a RedisStreamSource through its Channel; queueLength is approximated, with a warning", () => {
     const src = find(orders, "RedisStreamSource");
-    expect(src.spec).toMatchObject({ address: "redis://redis.data:6379", stream: "orders", group: "workers" });
-    expect(validateManifest(src)).toBe("schema");
-    expect(orders.warnings.map((w) => w.code)).toEqual(["ZS-KNATIVE-QUEUE-METRIC"]);
+    expect(src.spec).toMatchObject({ address: "redis://redis.data:6379", stream: "orders", group: "workers", sink: { ref: { kind: "Channel", name: src.metadata.name } } });
+    expect(src.spec.delivery).toBeUndefined();
+    expect(validateManifest(src)).toBe("upstream");
+    // The schedule's and the queue's retries run through a Channel (InMemoryChannel counts retries from 0): said, per trigger.
+    expect(orders.warnings.map((w) => [w.code, w.path])).toEqual([
+      ["ZS-KNATIVE-DELIVERY", "orders/api/nightly"],
+      ["ZS-KNATIVE-DELIVERY", "orders/worker/orders"],
+      ["ZS-KNATIVE-QUEUE-METRIC", "orders/worker/scaling"],
+    ]);
+    expect(orders.warnings[0]?.problem).toMatch(/PingSource has no delivery field.*retry n waits delay x 2\^\(n-1\)/);
   });
 
   it("kafka -> KafkaSource; rabbitmq -> RabbitmqSource through a connection secret", () => {
@@ -197,7 +209,9 @@ describe("knative: triggers", () => {
     const plan = compile(app);
     expect(find(plan, "KafkaSource").spec).toMatchObject({ bootstrapServers: ["k0:9092", "k1:9092"], topics: ["events"] });
     expect(find(plan, "RabbitmqSource").spec).toMatchObject({ rabbitmqClusterReference: { connectionSecret: { name: "mq" } }, rabbitmqResourcesConfig: { queueName: "jobs" } });
-    for (const r of plan.resources) validateManifest(r.manifest);
+    // both carry the (default) delivery themselves, so no Channel
+    expect(plan.resources.map((r) => r.manifest.kind)).toEqual(["Service", "KafkaSource", "RabbitmqSource"]);
+    expect(plan.resources.map((r) => validateManifest(r.manifest))).toEqual(["model", "upstream", "upstream"]);
   });
 
   it("queue.batchSize: RabbitmqSource parallelism; Redis and Kafka sources have no field for it, so a warning (never dropped silently)", () => {
@@ -209,6 +223,7 @@ describe("knative: triggers", () => {
     const plan = compile(app);
     expect(find(plan, "RabbitmqSource").spec.rabbitmqResourcesConfig).toEqual({ queueName: "jobs", predeclared: true, parallelism: 20 });
     expect(Object.keys(find(plan, "RedisStreamSource").spec).sort()).toEqual(["address", "group", "sink", "stream"]);
+    expect(find(plan, "RabbitmqSource").spec.delivery).toEqual({ retry: 3, backoffPolicy: "exponential", backoffDelay: "PT1S" });
     for (const r of plan.resources) validateManifest(r.manifest);
     const batch = plan.warnings.filter((w) => w.code === "ZS-KNATIVE-QUEUE-BATCH");
     expect(batch.map((w) => [w.path, w.prop, w.value])).toEqual([
@@ -273,7 +288,7 @@ describe("knative: triggers", () => {
       "plan.json",
     ]);
     const docs = parseAllDocuments(files[0]?.content ?? "").map((d) => d.toJS().kind);
-    expect(docs).toEqual(["Service", "HTTPRoute", "PingSource"]);
+    expect(docs).toEqual(["Service", "HTTPRoute", "Channel", "Subscription", "PingSource"]);
     expect(files[0]?.content).toMatchSnapshot();
   });
 });

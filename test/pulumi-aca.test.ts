@@ -109,10 +109,12 @@ describe("deploy(app, containerApps()) under Pulumi mocks", () => {
     expect(job["template"].containers[0].env).toContainEqual({ name: "TARGET_URL", value: expect.stringMatching(/^https:\/\/ref-api-[0-9a-f]{8}\/api$/) });
     const script = job["template"].containers[0].command[2] as string;
     expect(job["template"].containers[0].command.slice(0, 2)).toEqual(["/bin/sh", "-c"]);
-    expect(script).toContain('--proto "=https"');
-    expect(script).toContain('-w "%{http_code}"');
+    // The shared schedule script (providers/kubernetes/schedule-script.ts): HTTPS only, no redirects, success = 2xx, else retried then failed.
+    expect(script).toContain("'--proto' '=https'");
+    expect(script).toContain("-w '%{http_code} %{errormsg}'");
     expect(script).not.toMatch(/(^|\s)(-L|--location)(\s|$)/);
-    expect(script).toMatch(/case "\$code" in 2\?\?\) exit 0 ;; \*\) .*exit 1 ;; esac$/);
+    expect(script).toContain('case "$code" in 2??) return 0 ;;');
+    expect(script).toMatch(/exit 1$/);
     expect(job["environmentId"]).toMatch(/ManagedEnvironment\/ref-env$/);
     expect(await value(d.urls["ref/api/http"] as pulumi.Output<string>)).toMatch(/^https:\/\/ref-api-[0-9a-f]{8}\.happy\.westeurope\.azurecontainerapps\.io\/api$/);
   });

@@ -103,6 +103,9 @@ describe("deploy(app, cloudRun()) under Pulumi mocks", () => {
     expect([job.inputs["schedule"], job.inputs["timeZone"], job.inputs["region"]]).toEqual(["0 3 * * *", "Europe/Berlin", "europe-west1"]);
     expect(job.inputs["httpTarget"].oidcToken.serviceAccountEmail).toMatch(/^shop-api-inv-[0-9a-f]{8}@/);
     expect(Buffer.from(job.inputs["httpTarget"].body, "base64").toString()).toBe('{"task":"report"}');
+    // The delivery as Cloud Scheduler runs it (the default: 3 retries, waits 2s, 4s, 8s) and the CloudEvent headers it can fix.
+    expect(job.inputs["retryConfig"]).toEqual({ retryCount: 3, minBackoffDuration: "2s", maxBackoffDuration: "8s", maxDoublings: 5 });
+    expect(job.inputs["httpTarget"].headers).toEqual({ "Content-Type": "application/json", "ce-source": "/zeroscale/shop/api/nightly", "ce-specversion": "1.0", "ce-type": "dev.zeroscale.schedule" });
 
     expect(await value(d.urls["shop/api/http"]!)).toMatch(/^https:\/\/shop-api-[0-9a-f]{8}-xyz\.a\.run\.app\/api$/);
   });

@@ -61,6 +61,11 @@ describe("deploy(app, knative()) under Pulumi mocks", () => {
       "kubernetes:core/v1:Secret",
       "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute",
       "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute",
+      // PingSource and RedisStreamSource have no delivery field: each sends to a Channel whose Subscription retries.
+      "kubernetes:messaging.knative.dev/v1:Channel",
+      "kubernetes:messaging.knative.dev/v1:Channel",
+      "kubernetes:messaging.knative.dev/v1:Subscription",
+      "kubernetes:messaging.knative.dev/v1:Subscription",
       "kubernetes:serving.knative.dev/v1:Service",
       "kubernetes:serving.knative.dev/v1:Service",
       "kubernetes:serving.knative.dev/v1:Service",
@@ -79,12 +84,27 @@ describe("deploy(app, knative()) under Pulumi mocks", () => {
     expect(await value(d.urls["ref/api/http"]!)).toMatch(/^http:\/\/ref-api-[0-9a-f]{8}\.ref\.example\.com\/api$/);
   });
 
-  it("makes dependencies explicit: sources and routes depend on their Service", async () => {
+  it("makes dependencies explicit: routes depend on their Service, Subscriptions on their Channel and Service, sources on what they send to", async () => {
     const d = deploy(buildOrdersApp({ redisUrl: "redis://redis:6379" }), knative({ namespace: "deps", images: { "orders/api": PINNED, "orders/worker": PINNED } }));
     await settle(Object.values(d.resources));
+    const SERVICE = /^serving\.knative\.dev\/v1\/Service\//;
+    const keys = new Set(d.plan.resources.map((r) => `${r.manifest.apiVersion}/${r.manifest.kind}/${r.manifest.metadata.name}`));
     for (const r of d.plan.resources) {
-      if (r.manifest.kind === "Service") expect(r.dependsOn).toEqual([]);
-      else expect(r.dependsOn).toEqual([expect.stringMatching(/^serving\.knative\.dev\/v1\/Service\//)]);
+      for (const k of r.dependsOn) expect(keys.has(k), k).toBe(true);
+      switch (r.manifest.kind) {
+        case "Service":
+        case "Channel":
+          expect(r.dependsOn).toEqual([]);
+          break;
+        case "HTTPRoute":
+          expect(r.dependsOn).toEqual([expect.stringMatching(SERVICE)]);
+          break;
+        case "Subscription":
+          expect(r.dependsOn).toEqual([expect.stringMatching(/^messaging\.knative\.dev\/v1\/Channel\//), expect.stringMatching(SERVICE)]);
+          break;
+        default: // a source: after its Channel and Subscription (a Channel drops events while it has no subscriber)
+          expect(r.dependsOn).toEqual([expect.stringMatching(/^messaging\.knative\.dev\/v1\/Channel\//), expect.stringMatching(/^messaging\.knative\.dev\/v1\/Subscription\//)]);
+      }
     }
   });
 });
@@ -97,13 +117,16 @@ describe("deploy(app, keda()) under Pulumi mocks", () => {
     expect(types).toEqual([
       "kubernetes:apps/v1:Deployment",
       "kubernetes:apps/v1:Deployment",
+      "kubernetes:apps/v1:Deployment", // the worker's queue dispatcher (push delivery)
       "kubernetes:batch/v1:CronJob",
       "kubernetes:core/v1:Service",
       "kubernetes:core/v1:Service",
+      "kubernetes:core/v1:Service", // the dispatcher's metrics / backlog
       "kubernetes:http.keda.sh/v1alpha1:HTTPScaledObject",
       "kubernetes:keda.sh/v1alpha1:ScaledObject",
+      "kubernetes:keda.sh/v1alpha1:ScaledObject", // the dispatcher's, 0..1
     ]);
-    const so = registered.find((r) => r.type === "kubernetes:keda.sh/v1alpha1:ScaledObject" && r.inputs["metadata"]?.namespace === "kedans");
+    const so = registered.find((r) => r.type === "kubernetes:keda.sh/v1alpha1:ScaledObject" && r.inputs["metadata"]?.namespace === "kedans" && !String(r.inputs["metadata"]?.name).endsWith("-dispatch"));
     expect(so?.inputs["spec"]).toMatchObject({ minReplicaCount: 0, maxReplicaCount: 20, cooldownPeriod: 120 });
     for (const r of Object.values(d.resources)) expect(await value(r.urn)).toMatch(/::zeroscale:index:ServerlessFunction\$kubernetes:/);
     const hso = d.plan.resources.find((r) => r.manifest.kind === "HTTPScaledObject");
@@ -172,7 +195,7 @@ describe("deploy(app, keda({ registry })) builds, pushes and deploys the digest"
     const images = mine.filter((r) => r.type === "docker:index/image:Image");
     expect(images).toHaveLength(2);
     for (const image of images) expect(isMockSecret(image.inputs["registry"]) && image.inputs["registry"].value).toEqual({ server: "127.0.0.1:5000", username: "zs", password: "hunter2" });
-    const deployments = mine.filter((r) => r.type === "kubernetes:apps/v1:Deployment");
+    const deployments = mine.filter((r) => r.type === "kubernetes:apps/v1:Deployment" && !String(r.inputs["metadata"]?.name).endsWith("-dispatch")); // the dispatcher runs the gateway image
     expect(deployments.map((r) => r.inputs["spec"].template.spec.containers[0].image).sort()).toEqual(images.map((r) => mockRepoDigest(r.inputs["imageName"])).sort());
     for (const id of ["kbuilt/api", "kbuilt/worker"]) expect(d.images[id]).toBeDefined();
   });

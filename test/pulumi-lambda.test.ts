@@ -79,6 +79,7 @@ describe("deploy(app, lambda()) under Pulumi mocks", () => {
       "aws:lambda/alias:Alias": 3,
       "aws:lambda/eventSourceMapping:EventSourceMapping": 1,
       "aws:lambda/function:Function": 3,
+      "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig": 1,
       "aws:lambda/permission:Permission": 2,
       "aws:lambda/provisionedConcurrencyConfig:ProvisionedConcurrencyConfig": 1,
       "aws:scheduler/schedule:Schedule": 1,
@@ -95,6 +96,10 @@ describe("deploy(app, lambda()) under Pulumi mocks", () => {
     expect(fn("shop-api-").inputs).toMatchObject({ packageType: "Image", imageUri: mockRepoDigest(image("shop-api-").inputs["imageName"]), memorySize: 256, timeout: 20, reservedConcurrentExecutions: 8, publish: true });
     expect(fn("shop-worker-").inputs["reservedConcurrentExecutions"]).toBe(20);
     expect(unsecret(unsecret(fn("shop-api-").inputs["environment"]).variables)).toMatchObject({ AWS_LWA_PORT: "8080", AWS_LWA_PASS_THROUGH_PATH: "/api", DB_URL: "postgres://db" });
+    // A 5xx answer (any non-2xx without HTTP triggers) fails the invocation, so Lambda retries the event.
+    expect(unsecret(unsecret(fn("shop-api-").inputs["environment"]).variables)["AWS_LWA_ERROR_STATUS_CODES"]).toBe("500-599");
+    expect(unsecret(unsecret(fn("shop-worker-").inputs["environment"]).variables)["AWS_LWA_ERROR_STATUS_CODES"]).toBe("300-599");
+    expect(unsecret(unsecret(fn("shop-web-").inputs["environment"]).variables)).not.toHaveProperty("AWS_LWA_ERROR_STATUS_CODES");
     expect(fn("shop-api-").inputs["tags"]).toMatchObject({ team: "commerce", "zeroscale.dev/owner": "shop/api" });
     expect(image("shop-api-").inputs["imageName"]).toMatch(/^123456789012\.dkr\.ecr\.eu-west-1\.amazonaws\.com\/shop\/shop-api:/);
     expect(readFileSync(image("shop-web-").inputs["build"].dockerfile, "utf8")).toContain("COPY --from=public.ecr.aws/awsguru/aws-lambda-adapter:0.9.1 /lambda-adapter /opt/extensions/lambda-adapter");
@@ -109,7 +114,11 @@ describe("deploy(app, lambda()) under Pulumi mocks", () => {
     const apiAlias = `arn:aws:lambda:eu-west-1:123456789012:function:${fn("shop-api-").inputs["name"]}:live`;
     const schedule = registered.find((r) => r.type === "aws:scheduler/schedule:Schedule") as Registered;
     expect(schedule.inputs).toMatchObject({ scheduleExpression: "cron(0 3 ? * 2,3,4,5,6 *)", scheduleExpressionTimezone: "Europe/Berlin", flexibleTimeWindow: { mode: "OFF" }, target: { arn: apiAlias } });
-    expect(JSON.parse(schedule.inputs["target"].input)).toMatchObject({ type: "dev.zeroscale.schedule", source: "shop/api/nightly", data: { task: "report" } });
+    expect(JSON.parse(schedule.inputs["target"].input)).toMatchObject({ type: "dev.zeroscale.schedule", source: "/zeroscale/shop/api/nightly", id: "shop/api/nightly@<aws.scheduler.scheduled-time>", data: { task: "report" } });
+    // The default delivery: 3 retries of delivering to Lambda, and Lambda's own 2 retries of a function error.
+    expect(schedule.inputs["target"].retryPolicy).toEqual({ maximumRetryAttempts: 3, maximumEventAgeInSeconds: 86400 });
+    const async = registered.find((r) => r.type === "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig") as Registered;
+    expect(async.inputs).toEqual({ functionName: fn("shop-api-").inputs["name"], qualifier: "live", maximumRetryAttempts: 2 });
     const esm = registered.find((r) => r.type === "aws:lambda/eventSourceMapping:EventSourceMapping") as Registered;
     expect(esm.inputs).toMatchObject({ eventSourceArn: MSK, topics: ["orders"], batchSize: 10, amazonManagedKafkaEventSourceConfig: { consumerGroupId: "workers" } });
     expect(esm.inputs["functionName"]).toMatch(/:live$/);
@@ -179,6 +188,25 @@ describe("deploy(app, lambda()) under Pulumi mocks", () => {
     expect(mine.find((r) => r.type === "aws:lambda/function:Function")?.inputs).toMatchObject({ imageUri: "123456789012.dkr.ecr.eu-west-1.amazonaws.com/v/fn:1.0.0" });
     expect(mine.find((r) => r.type === "aws:lambda/function:Function")?.inputs).not.toHaveProperty("reservedConcurrentExecutions");
     expect(mine.find((r) => r.type === "aws:lambda/functionUrl:FunctionUrl")?.inputs).toMatchObject({ qualifier: "live", authorizationType: "AWS_IAM" });
+  });
+
+  it("a schedule's dead-letter function is the alias's on-failure destination, which its role may invoke (nothing else)", async () => {
+    const app = new App({ name: "dl" });
+    const failed = new ServerlessFunction(app, "failed", { image: "123456789012.dkr.ecr.eu-west-1.amazonaws.com/dl/failed:1.0.0", concurrency: 1 });
+    const job = new ServerlessFunction(app, "job", { image: "123456789012.dkr.ecr.eu-west-1.amazonaws.com/dl/job:1.0.0", concurrency: 1 });
+    job.addTrigger("nightly", { schedule: { cron: "0 3 * * *" }, delivery: { retries: 1, deadLetter: failed } });
+    const before = registered.length;
+    const d = deploy(app, lambda());
+    await value(pulumi.all([...Object.values(d.resources), d.app].map((r) => r.urn)));
+    const mine = registered.slice(before);
+    const fnName = (id: string) => mine.find((r) => r.type === "aws:lambda/function:Function" && r.name.startsWith(`dl-${id}-`))?.inputs["name"] as string;
+    const failedAlias = `arn:aws:lambda:eu-west-1:123456789012:function:${fnName("failed")}:live`;
+    const async = mine.filter((r) => r.type === "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig");
+    expect(async.map((r) => r.inputs)).toEqual([{ functionName: fnName("job"), qualifier: "live", maximumRetryAttempts: 1, destinationConfig: { onFailure: { destination: failedAlias } } }]);
+    const grant = mine.find((r) => r.type === "aws:iam/rolePolicy:RolePolicy" && r.name.endsWith("-dead-letter")) as Registered;
+    expect(JSON.parse(grant.inputs["policy"]).Statement).toEqual([{ Effect: "Allow", Action: ["lambda:InvokeFunction"], Resource: [failedAlias] }]);
+    expect(grant.inputs["role"]).toMatch(/^dl-job-[0-9a-f]{8}-exec-id$/);
+    expect((mine.find((r) => r.type === "aws:scheduler/schedule:Schedule") as Registered).inputs["target"].retryPolicy).toEqual({ maximumRetryAttempts: 1, maximumEventAgeInSeconds: 86400 });
   });
 
   it("allowUnauthenticated: API Gateway routes with authorizationType NONE", async () => {

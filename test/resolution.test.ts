@@ -19,12 +19,13 @@ const tsc = join(root, "node_modules/typescript/bin/tsc");
 const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { exports: Record<string, unknown> };
 
 /** The subpaths the fixtures import (every code entry of "exports"; the test checks that list). */
-const SUBPATHS = ["testing", "testing/vitest", "pulumi", "providers/knative", "providers/keda", "providers/docker", "providers/cloudrun", "providers/aca", "providers/lambda", "runtime"];
+const SUBPATHS = ["testing", "events", "testing/vitest", "pulumi", "providers/knative", "providers/keda", "providers/docker", "providers/cloudrun", "providers/aca", "providers/lambda", "runtime"];
 
 // The program every fixture compiles: values and types from each entry, so that a subpath resolving to
 // nothing (or to `any`) fails to compile. CommonJS- and ESM-compatible (no top-level await).
 const PROGRAM = `import { App, Duration, EventTrigger, ScalingPolicy, ServerlessFunction, synth, type DeploymentGraph } from "zeroscale";
 import { Testing, type Compiled } from "zeroscale/testing";
+import { eventRequest, parseEvent, type ZeroscaleEvent } from "zeroscale/events";
 import { deploy, MissingSdkError, type DeployOptions, type DeployableBackend } from "zeroscale/pulumi";
 import { knative, type KnativeBackend, type KubePlan } from "zeroscale/providers/knative";
 import { keda, type KedaBackend } from "zeroscale/providers/keda";
@@ -53,6 +54,8 @@ const options: DeployOptions = {};
 const missing = new MissingSdkError("@pulumi/docker", "deploy() with the docker backend");
 type Ports = GatewayOptions extends object ? true : false;
 const ports: Ports = true;
+const request = eventRequest({ broker: "redis", data: { order: "1" } });
+void parseEvent(request).then((e: ZeroscaleEvent) => e.id);
 
 console.log(JSON.stringify({
   nodes: Testing.nodes(graph).length,
@@ -64,6 +67,7 @@ console.log(JSON.stringify({
   missing: missing.message.includes("npm install @pulumi/docker"),
   runtime: [typeof Gateway, typeof ProcessDriver, ports],
   schema: typeof DOCKER_PLAN_SCHEMA,
+  events: request.headers.get("ce-type"),
 }));
 `;
 
@@ -92,6 +96,7 @@ const EXPECTED_RUN = {
   missing: true,
   runtime: ["function", "function", true],
   schema: "object",
+  events: "dev.zeroscale.queue.redis",
 };
 
 interface Fixture {

@@ -76,7 +76,7 @@ describe("zeroscale/testing/vitest matchers", () => {
     expect(kn.plan).toContainResource("sources.knative.dev/v1", "PingSource", { spec: { schedule: "0 3 * * *" } });
     expect(kn.resources).not.toContainResource("keda.sh/v1alpha1", "ScaledObject");
     expect(failure(() => expect(kn).toContainResource("keda.sh/v1alpha1", "ScaledObject"))).toBe(
-      "expected a keda.sh/v1alpha1 ScaledObject; the output has: serving.knative.dev/v1 Service, gateway.networking.k8s.io/v1 HTTPRoute, sources.knative.dev/v1 PingSource",
+      "expected a keda.sh/v1alpha1 ScaledObject; the output has: serving.knative.dev/v1 Service, gateway.networking.k8s.io/v1 HTTPRoute, messaging.knative.dev/v1 Channel, messaging.knative.dev/v1 Subscription, sources.knative.dev/v1 PingSource",
     );
     const msg = failure(() => expect(kn).toContainResource("serving.knative.dev/v1", "Service", { spec: { template: { spec: { containerConcurrency: 7 } } } }));
     expect(msg).toContain("expected a serving.knative.dev/v1 Service containing the subset; closest of 1:");

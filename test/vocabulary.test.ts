@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, expectTypeOf, it } from "vitest";
 import {
+  BACKOFF_POLICIES,
   METRIC_TYPES,
   type MetricType,
   QUEUE_BROKERS,
@@ -41,7 +42,8 @@ describe("vocabulary: the ajv shape schemas derive from the const arrays", () =>
   });
 
   it("one trigger prop per kind, one metric key per metric type", () => {
-    expect(Object.keys(TRIGGER_PROPS_SCHEMA.properties)).toEqual([...TRIGGER_KINDS]);
+    expect(Object.keys(TRIGGER_PROPS_SCHEMA.properties)).toEqual([...TRIGGER_KINDS, "delivery"]); // one prop per kind, plus the delivery policy
+    expect(TRIGGER_PROPS_SCHEMA.properties.delivery.properties.backoff.properties.policy.enum).toEqual([...BACKOFF_POLICIES]);
     expect(Object.keys(POLICY_PROPS_SCHEMA.properties.metric.properties)).toEqual([...METRIC_TYPES]);
   });
 });

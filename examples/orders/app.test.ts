@@ -43,11 +43,13 @@ describe("examples/orders", () => {
     expect(Testing.function(prod, "orders-prod/api").env["REDIS_URL"]).toBe("redis://redis.prod:6379");
   });
 
-  it("compiles for Knative (push: RedisStreamSource) and KEDA (pull: redis-streams scaler)", () => {
+  it("compiles for Knative (push: RedisStreamSource, retried through a Channel) and KEDA (push: the zeroscale dispatcher)", () => {
     const kn = knative({ registry: "registry.example.com/orders" }).compile(graph);
-    expect(kn.resources.map((r) => r.manifest.kind)).toEqual(["Service", "Service", "HTTPRoute", "PingSource", "RedisStreamSource"]);
+    // PingSource and RedisStreamSource have no delivery field: each sends to a Channel whose Subscription retries.
+    expect(kn.resources.map((r) => r.manifest.kind)).toEqual(["Service", "Service", "HTTPRoute", "Channel", "Subscription", "PingSource", "Channel", "Subscription", "RedisStreamSource"]);
     const kd = keda({ registry: "registry.example.com/orders" }).compile(graph);
-    expect(kd.resources.map((r) => r.manifest.kind)).toEqual(["Deployment", "Service", "Deployment", "Service", "HTTPScaledObject", "ScaledObject", "CronJob"]);
+    // The worker's queue: a dispatcher Deployment + its metrics Service + its ScaledObject (0..1) push each message to the worker.
+    expect(kd.resources.map((r) => r.manifest.kind)).toEqual(["Deployment", "Service", "Deployment", "Service", "HTTPScaledObject", "ScaledObject", "CronJob", "Deployment", "Service", "ScaledObject"]);
   });
 
   it("the worker accepts CloudEvents and rejects other requests", async () => {

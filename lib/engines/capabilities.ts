@@ -44,8 +44,8 @@ const POLICY: ScalingPolicyNode = {
   burst: { panicWindowPercent: 10, panicThresholdPercent: 200 }, schedule: [], coldStart: null,
 };
 const TRIGGERS: Record<ProbeContext, TriggerNode> = {
-  http: { kind: "trigger", id: "probe/http", name: "probe-http", target: FN.id, source: { type: "http", path: "/p", methods: [], host: null } },
-  queue: { kind: "trigger", id: "probe/q", name: "probe-q", target: FN.id, source: { type: "queue", broker: "redis", connection: { url: "redis://r:6379" }, name: "p", consumerGroup: "g", batchSize: 1 } },
+  http: { kind: "trigger", id: "probe/http", name: "probe-http", target: FN.id, source: { type: "http", path: "/p", methods: [], host: null }, delivery: null },
+  queue: { kind: "trigger", id: "probe/q", name: "probe-q", target: FN.id, source: { type: "queue", broker: "redis", connection: { url: "redis://r:6379" }, name: "p", consumerGroup: "g", batchSize: 1 }, delivery: { retries: 3, backoff: { policy: "exponential", delayMs: 1000 }, deadLetter: null, timeoutSeconds: 30 } },
 };
 
 type Probe = { readonly policy: Partial<ScalingPolicyNode>; readonly contexts: readonly ProbeContext[]; readonly fields: (e: EffectiveScaling) => unknown; readonly props: readonly string[] };

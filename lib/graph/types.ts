@@ -1,6 +1,6 @@
 import type { SuppressedDiagnostic, Suppression } from "../policy/suppress.js";
 import type { Diagnostic } from "../validation/diagnostic.js";
-import type { MetricType, QueueBroker, TriggerKind } from "../vocabulary.js";
+import type { BackoffPolicy, MetricType, QueueBroker, TriggerKind } from "../vocabulary.js";
 
 /** The graph format version; bumped on any incompatible change. */
 export const GRAPH_API_VERSION = "zeroscale.dev/v1alpha1";
@@ -82,12 +82,27 @@ export type TriggerSource = {
   [K in TriggerKind]: K extends keyof TriggerSourceByKind ? TriggerSourceByKind[K] : { readonly type: K };
 }[TriggerKind];
 
+/** Where an event goes after its last failed attempt, resolved. */
+export type DeadLetterData = { readonly type: "function"; readonly target: string } | { readonly type: "queue"; readonly name: string };
+
+/** A trigger's delivery policy, resolved (schedule and queue triggers; null for http). */
+export interface DeliveryData {
+  /** Attempts after the first. */
+  readonly retries: number;
+  readonly backoff: { readonly policy: BackoffPolicy; readonly delayMs: number };
+  readonly deadLetter: DeadLetterData | null;
+  /** Time allowed per attempt, seconds. */
+  readonly timeoutSeconds: number;
+}
+
 /** An EventTrigger, resolved. */
 export interface TriggerNode extends NodeBase {
   readonly kind: "trigger";
   /** Id of the function the events go to. */
   readonly target: string;
   readonly source: TriggerSource;
+  /** How its events are delivered; null for http triggers (a request is answered, never retried). */
+  readonly delivery: DeliveryData | null;
 }
 
 /** The metric kinds a policy scales on (the members of `METRIC_TYPES`). */
@@ -127,8 +142,8 @@ export type NodeKind = GraphNode["kind"];
 export interface GraphEdge {
   readonly from: string;
   readonly to: string;
-  /** invokes: trigger -> function; scales: policy -> function; dependsOn: an explicit `node.addDependency`. */
-  readonly kind: "invokes" | "scales" | "dependsOn";
+  /** invokes: trigger -> function; deadLetters: trigger -> its dead-letter function; scales: policy -> function; dependsOn: an explicit `node.addDependency`. */
+  readonly kind: "invokes" | "deadLetters" | "scales" | "dependsOn";
 }
 
 /** The output of synth: plain, versioned, JSON-serialisable and deterministic. */

@@ -1,5 +1,6 @@
 import { ACA_CHECKS } from "./catalog-aca.js";
 import { CLOUDRUN_CHECKS } from "./catalog-cloudrun.js";
+import { EVENT_CHECKS } from "./catalog-events.js";
 import { LAMBDA_CHECKS } from "./catalog-lambda.js";
 
 /** Every diagnostic zeroscale reports, with its severity, where it applies and one line of documentation (docs/policy.md is rendered from this). */
@@ -119,9 +120,10 @@ export const CHECKS = [
   { code: "ZS-KEDA-NATS-MONITORING", severity: "warning", scope: "keda()", doc: "nats-jetstream reads lag from the monitoring endpoint on port 8222." },
   { code: "ZS-KEDA-HTTP-METHODS", severity: "warning", scope: "keda()", doc: "http.methods on KEDA: the HTTPScaledObject routes by host and path prefix only, so every method reaches the function." },
   { code: "ZS-DOCKER-MAX-INSTANCES", severity: "error", scope: "docker()", doc: "maxInstances above the Docker backend's limit of containers pre-created per function (100)." },
-  { code: "ZS-DOCKER-QUEUE-BROKER", severity: "error", scope: "docker()", doc: "A Kafka or NATS queue: the gateway consumes Redis Streams and RabbitMQ." },
+  { code: "ZS-DOCKER-QUEUE-BROKER", severity: "error", scope: "docker()", doc: "A Kafka queue: the gateway consumes Redis Streams, RabbitMQ and NATS JetStream." },
   { code: "ZS-DOCKER-QUEUE-BATCH", severity: "warning", scope: "docker()", doc: "batchSize on a RabbitMQ queue: the gateway prefetches up to maxInstances x concurrency and delivers each message alone." },
   { code: "ZS-DOCKER-QUEUE-CONNECTION", severity: "error", scope: "docker()", doc: "A queue connection from a secret: the gateway config holds no secrets." },
+  ...EVENT_CHECKS,
   ...CLOUDRUN_CHECKS,
   ...ACA_CHECKS,
   ...LAMBDA_CHECKS,

@@ -1,8 +1,9 @@
-import type { EventTriggerProps, HttpSource, QueueSource, ScheduleSource, TriggerSourceProps } from "../event-trigger.js";
-import type { TriggerNode, TriggerSource } from "../graph/types.js";
+import { toMillis } from "../duration.js";
+import type { DeliveryProps, EventTriggerProps, HttpSource, QueueSource, ScheduleSource, TriggerSourceProps } from "../event-trigger.js";
+import type { DeadLetterData, DeliveryData, TriggerNode, TriggerSource } from "../graph/types.js";
 import type { Checker } from "../validation/checker.js";
 import { DNS1123_SUBDOMAIN, HOST_NAME, SECRET_KEY, URL_PATH } from "../validation/patterns.js";
-import { TRIGGER_KINDS, type QueueBroker, type TriggerKind } from "../vocabulary.js";
+import { BACKOFF_POLICIES, TRIGGER_KINDS, type QueueBroker, type TriggerKind } from "../vocabulary.js";
 
 /** Default time zone of schedules. */
 export const DEFAULT_TIMEZONE = "UTC";
@@ -20,9 +21,61 @@ const CONNECTION_EXAMPLE: Record<QueueBroker, string> = {
   nats: '"nats://nats:4222"',
 };
 
-/** Validate a trigger's props (its target already resolved to `target`) into a graph node. */
-export function resolveTrigger(c: Checker, id: string, name: string, target: string, props: EventTriggerProps): TriggerNode {
-  return { kind: "trigger", id, name, target, source: resolveSource(c, name, props) };
+/** Delivery defaults: bounded retries with exponential backoff, no dead letter, the function's timeout per attempt. */
+export const DELIVERY_DEFAULTS = { retries: 3, backoff: { policy: "exponential", delayMs: 1000 }, maxRetries: 100, minDelayMs: 10, maxDelayMs: 3_600_000 } as const;
+
+/** The trigger's function as synth resolved it: its id and timeout (the per-attempt timeout's default and bound). */
+export interface TriggerTarget {
+  readonly id: string;
+  readonly timeoutSeconds: number;
+}
+
+/**
+ * Validate a trigger's props (its target already resolved) into a graph node. `deadLetterFn` is the
+ * id of `delivery.deadLetter` when that is a function of the same App (synth resolves it), null when
+ * it is not a function, undefined when it names a function synth could not resolve.
+ */
+export function resolveTrigger(c: Checker, id: string, name: string, target: TriggerTarget, props: EventTriggerProps, deadLetterFn?: string | null): TriggerNode {
+  const source = resolveSource(c, name, props);
+  return { kind: "trigger", id, name, target: target.id, source, delivery: resolveDelivery(c, source, target, props.delivery, deadLetterFn) };
+}
+
+function resolveDelivery(c: Checker, source: TriggerSource, target: TriggerTarget, d: DeliveryProps | undefined, deadLetterFn: string | null | undefined): DeliveryData | null {
+  if (source.type === "http") {
+    if (d !== undefined) c.error("ZS-TRIGGER-DELIVERY-HTTP", "delivery", d, "is set on an http trigger, whose requests are answered to their client and never retried", "remove delivery, or use a queue trigger for work that must be retried");
+    return null;
+  }
+  const retries = c.int("ZS-TRIGGER-DELIVERY-RETRIES", "delivery.retries", d?.retries, DELIVERY_DEFAULTS.retries, 0, DELIVERY_DEFAULTS.maxRetries);
+  const policy = d?.backoff?.policy ?? DELIVERY_DEFAULTS.backoff.policy;
+  if (!(BACKOFF_POLICIES as readonly string[]).includes(policy))
+    c.error("ZS-TRIGGER-DELIVERY-BACKOFF", "delivery.backoff.policy", policy, "is not a backoff policy", `use ${BACKOFF_POLICIES.map((p) => `"${p}"`).join(" or ")}`);
+  let delayMs: number = DELIVERY_DEFAULTS.backoff.delayMs;
+  if (d?.backoff?.delay !== undefined) {
+    const ms = toMillis(d.backoff.delay);
+    const shown = typeof d.backoff.delay === "string" ? d.backoff.delay : d.backoff.delay.toString();
+    if (ms === undefined || !Number.isInteger(ms) || ms < DELIVERY_DEFAULTS.minDelayMs || ms > DELIVERY_DEFAULTS.maxDelayMs)
+      c.error("ZS-TRIGGER-DELIVERY-BACKOFF", "delivery.backoff.delay", shown, ms === undefined ? "is not a duration" : "is outside 10ms..1h", 'use a duration within 10ms..1h, e.g. "500ms" or "2s"');
+    else delayMs = ms;
+  }
+  const timeoutSeconds = c.seconds("ZS-TRIGGER-DELIVERY-TIMEOUT", "delivery.timeout", d?.timeout, target.timeoutSeconds, 1, target.timeoutSeconds);
+  let deadLetter: DeadLetterData | null = null;
+  const dl = d?.deadLetter as unknown;
+  if (dl !== undefined) {
+    if (deadLetterFn) {
+      if (deadLetterFn === target.id) c.error("ZS-TRIGGER-DEAD-LETTER", "delivery.deadLetter", deadLetterFn, "is the trigger's own target, which just failed every attempt", "send dead letters to another function or to a queue");
+      deadLetter = { type: "function", target: deadLetterFn };
+    } else if (deadLetterFn === null && typeof dl === "object" && dl !== null && typeof (dl as { queue?: unknown }).queue === "string" && Object.keys(dl).length === 1) {
+      const queue = (dl as { queue: string }).queue;
+      if (source.type !== "queue") c.error("ZS-TRIGGER-DEAD-LETTER", "delivery.deadLetter.queue", queue, "is a queue dead letter on a schedule trigger, which has no broker", "send a schedule's dead letters to a function");
+      else if (queue === source.name) c.error("ZS-TRIGGER-DEAD-LETTER", "delivery.deadLetter.queue", queue, "is the queue the trigger consumes, so failed messages would be consumed again", `name another ${source.broker === "redis" ? "stream" : source.broker === "nats" ? "subject" : "queue"}, e.g. "${source.name}-dlq"`);
+      else if (queue.length === 0 || queue.length > 249 || /\s/.test(queue) || (source.broker === "nats" && /(^\.|\.\.|\.$|[*>])/.test(queue)))
+        c.error("ZS-TRIGGER-DEAD-LETTER", "delivery.deadLetter.queue", queue, "is not a valid stream, queue or subject name", "use 1 to 249 characters without spaces (a literal subject for nats)");
+      deadLetter = { type: "queue", name: queue };
+    } else if (deadLetterFn === null) {
+      c.error("ZS-TRIGGER-DEAD-LETTER", "delivery.deadLetter", typeof dl === "object" ? JSON.stringify(dl) : String(dl), "is neither a ServerlessFunction nor { queue }", 'pass a ServerlessFunction of the same App, or { queue: "orders-dlq" }');
+    }
+  }
+  return { retries, backoff: { policy, delayMs }, deadLetter, timeoutSeconds };
 }
 
 /** One resolver per trigger kind: a kind added to TRIGGER_KINDS fails to compile here until it has one (and a prop). */

@@ -4,7 +4,10 @@ import type { ArtifactFile, Backend, Plan } from "../backend.js";
 import { ServerlessFunction } from "../serverless-function.js";
 import { type ReplayResult, type ReplayRunOptions, type ReplayTrace, replayGraph } from "./replay.js";
 import type { DeploymentGraph, FunctionNode, GraphNode, NodeKind, ScalingPolicyNode, TriggerNode } from "../graph/types.js";
+import type { DeliveryOptions, EffectiveDelivery } from "../events/delivery.js";
+import { effectiveDelivery } from "../events/models.js";
 import { type SynthOptions, synth } from "../synth.js";
+import type { EngineName } from "../vocabulary.js";
 import { type Diagnostic, ValidationError } from "../validation/diagnostic.js";
 
 /** The repoDigest Testing.pulumi's mocks give an image named `imageName` ("repo:tag"): `repo@sha256:<sha256 of imageName>`. */
@@ -171,6 +174,16 @@ export class Testing {
   static scalingOf(graph: DeploymentGraph, functionId: string): ScalingPolicyNode {
     Testing.function(graph, functionId);
     return Testing.nodes(graph, { kind: "scalingPolicy", target: functionId })[0] as ScalingPolicyNode;
+  }
+
+  /**
+   * What an engine really does with the trigger at `triggerId`'s delivery policy (retries, backoff,
+   * dead letter, per-attempt timeout, push or pull), from its delivery model: the same answer the
+   * backends compile from. @default engine "zeroscale"
+   */
+  static deliveryOf(graph: DeploymentGraph, triggerId: string, options: { engine?: EngineName } & DeliveryOptions = {}): EffectiveDelivery | null {
+    const { engine = "zeroscale", ...rest } = options;
+    return effectiveDelivery(engine, Testing.trigger(graph, triggerId), rest).delivery;
   }
 
   /** The triggers that deliver to the function at `functionId`. */

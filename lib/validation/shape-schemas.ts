@@ -3,7 +3,7 @@
  * and cross-prop rules are checked in code with messages of their own.
  */
 
-import { METRIC_TYPES, QUEUE_BROKERS, type TriggerKind } from "../vocabulary.js";
+import { BACKOFF_POLICIES, METRIC_TYPES, QUEUE_BROKERS, type TriggerKind } from "../vocabulary.js";
 
 /** `"a", "b" or "c"` */
 function oneOf(values: readonly string[]): string {
@@ -73,10 +73,27 @@ export const FUNCTION_PROPS_SCHEMA = {
   },
 } as const;
 
+/** `delivery` of an EventTrigger (its deadLetter is a ServerlessFunction or { queue }: checked by the resolver). */
+export const DELIVERY_PROPS_SCHEMA = {
+  type: "object",
+  additionalProperties: false,
+  properties: {
+    retries: int,
+    backoff: {
+      type: "object",
+      additionalProperties: false,
+      properties: { policy: { enum: [...BACKOFF_POLICIES], "x-fix": `set delivery.backoff.policy to ${oneOf(BACKOFF_POLICIES)}` }, delay: duration },
+    },
+    deadLetter: { type: "object", "x-fix": 'pass a ServerlessFunction of the same App, or { queue: "orders-dlq" }' },
+    timeout: duration,
+  },
+} as const;
+
 export const TRIGGER_PROPS_SCHEMA = {
   type: "object",
   additionalProperties: false,
   properties: {
+    ...({
     http: {
       type: "object",
       additionalProperties: false,
@@ -108,8 +125,12 @@ export const TRIGGER_PROPS_SCHEMA = {
         batchSize: int,
       },
     },
-  } as const satisfies Record<TriggerKind, object>,
+  } as const satisfies Record<TriggerKind, object>),
+    delivery: DELIVERY_PROPS_SCHEMA,
+  },
 } as const;
+
+
 
 export const POLICY_PROPS_SCHEMA = {
   type: "object",

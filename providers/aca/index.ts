@@ -1,6 +1,7 @@
 import { assertNever, type Backend, BackendError, type DeploymentGraph, Diagnostics, type FunctionNode, type NodeHandlers, type PlanView, type TriggerNode, applySuppressions, visitGraph } from "../../lib/index.js";
 import { ACA_DEFAULTS } from "../../lib/engines/aca/defaults.js";
 import { type AcaEngineOptions, acaEngine, acaRules } from "../../lib/engines/aca/model.js";
+import { effectiveDelivery } from "../../lib/events/models.js";
 import { IMAGE_REF } from "../../lib/validation/patterns.js";
 import { isRepository } from "../images/image-map.js";
 import { DEFAULT_CODE_BASE_IMAGE, type ImageBuild, imageBuildOf } from "../images/spec.js";
@@ -162,6 +163,7 @@ export function containerApps(options: ContainerAppsOptions = {}): ContainerApps
             }
             return;
           case "schedule": {
+            for (const x of effectiveDelivery("aca", t).diagnostics) d.add(x); // honoured by the job's script
             const http = (triggers.get(b.fn.id) ?? []).find((x) => x.source.type === "http");
             const path = http ? (http.source as { path: string }).path : "/";
             const job = scheduleJob(d, b.fn, t, s, { app: graph.app.name, appName: b.name, path, image: options.cronImage ?? "curlimages/curl:8.11.1", location, environmentId, tags: baseTags });
@@ -169,7 +171,10 @@ export function containerApps(options: ContainerAppsOptions = {}): ContainerApps
             return;
           }
           case "queue":
-            return; // scaled by the policy's custom rule (rules.ts); the consumer pulls (queueEnv)
+            // Scaled by the policy's custom rule (rules.ts); the consumer pulls (queueEnv), which the
+            // delivery model states (ZS-ACA-QUEUE-PULL).
+            for (const x of effectiveDelivery("aca", t).diagnostics) d.add(x);
+            return;
           default:
             return assertNever(s, "trigger source");
         }

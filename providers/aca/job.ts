@@ -1,6 +1,9 @@
 // A schedule trigger on aca() -> a Container Apps job (triggerType Schedule) that POSTs a binary-mode
-// CloudEvent over HTTPS to the app by its name inside the environment, so an app at zero wakes up for it.
-import type { Diagnostics, FunctionNode, TriggerNode } from "../../lib/index.js";
+// CloudEvent over HTTPS to the app by its name inside the environment, so an app at zero wakes up for
+// it, with the trigger's delivery policy (providers/kubernetes/schedule-script.ts, shared with keda()).
+import { effectiveDelivery } from "../../lib/events/models.js";
+import { deriveName, type Diagnostics, type FunctionNode, type TriggerNode } from "../../lib/index.js";
+import { scheduleScript } from "../kubernetes/schedule-script.js";
 import { ACA_TOKENS, type AcaResource } from "./plan.js";
 import { acaName } from "./resources.js";
 
@@ -30,28 +33,21 @@ export function scheduleJob(d: Diagnostics, fn: FunctionNode, t: TriggerNode, s:
     ok = false;
   }
   if (!ok) return undefined;
-  const data = s.data === null ? "" : typeof s.data === "string" ? s.data : JSON.stringify(s.data);
   // HTTPS (the ingress has allowInsecure: false, so plain HTTP would only get a redirect), no
-  // redirects followed, and the job fails unless the function answered 2xx (curl exits 0 on a 3xx).
-  const script = [
-    'code=$(curl -sS --proto "=https" --max-time "$TIMEOUT" -o /dev/stderr -w "%{http_code}" -X POST "$TARGET_URL"',
-    '-H "ce-specversion: 1.0"',
-    '-H "ce-type: dev.zeroscale.schedule"',
-    '-H "ce-source: $CE_SOURCE"',
-    '-H "ce-id: $(cat /proc/sys/kernel/random/uuid)"',
-    '-H "ce-time: $(date -u +%Y-%m-%dT%H:%M:%SZ)"',
-    '-H "content-type: $CONTENT_TYPE"',
-    '--data-binary "$CE_DATA") || exit 1;',
-    'case "$code" in 2??) exit 0 ;; *) echo "$TARGET_URL answered HTTP $code" >&2; exit 1 ;; esac',
-  ].join(" ");
-  const timeout = Math.min(fn.timeoutSeconds, 240) + 30;
-  const env: Record<string, string> = {
-    TARGET_URL: `https://${target.appName}${target.path}`,
-    CE_SOURCE: `/zeroscale/${target.app}/${t.id}`,
-    CE_DATA: data,
-    CONTENT_TYPE: typeof s.data === "string" ? "text/plain" : "application/json",
-    TIMEOUT: String(timeout),
-  };
+  // redirects followed, success = 2xx (curl exits 0 on a 3xx); the script applies the trigger's
+  // effective delivery (retries, backoff, per-attempt timeout, dead letter), so the job never retries.
+  // Its diagnostics are the aca backend's to report (it asks effectiveDelivery for every trigger).
+  const delivery = effectiveDelivery("aca", t).delivery;
+  if (delivery === null) throw new Error(`zeroscale bug: schedule trigger ${t.id} has no delivery`);
+  const dl = delivery.deadLetter?.type === "function" ? delivery.deadLetter.target : undefined;
+  const { script, env, maxSeconds } = scheduleScript({
+    trigger: t,
+    delivery,
+    target: { url: `https://${target.appName}${target.path}` },
+    deadLetter: dl ? { url: `https://${acaName(deriveName(dl))}/` } : null,
+    fallbackTimeoutSeconds: Math.min(fn.timeoutSeconds, 240),
+    curlArgs: ["--proto", "=https"],
+  });
   return {
     trigger: t.id,
     type: "Microsoft.App/jobs",
@@ -63,8 +59,8 @@ export function scheduleJob(d: Diagnostics, fn: FunctionNode, t: TriggerNode, s:
       environmentId: target.environmentId,
       configuration: {
         triggerType: "Schedule",
-        replicaTimeout: timeout + 30,
-        replicaRetryLimit: 2,
+        replicaTimeout: maxSeconds + 30,
+        replicaRetryLimit: 0,
         scheduleTriggerConfig: { cronExpression: s.cron, parallelism: 1, replicaCompletionCount: 1 },
       },
       template: {
@@ -73,7 +69,7 @@ export function scheduleJob(d: Diagnostics, fn: FunctionNode, t: TriggerNode, s:
             name: "send",
             image: target.image,
             command: ["/bin/sh", "-c", script],
-            env: Object.entries(env).map(([name, value]) => ({ name, value })),
+            env,
             resources: { cpu: 0.25, memory: "0.5Gi" },
           },
         ],

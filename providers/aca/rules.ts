@@ -1,5 +1,5 @@
 // Scale rules (template.scale.rules) and the queue consumer's env: ACA's rules are KEDA scalers.
-import type { Diagnostics, EffectiveScaling, FunctionNode, TriggerNode } from "../../lib/index.js";
+import type { Diagnostics, EffectiveScaling, TriggerNode } from "../../lib/index.js";
 import { assertNever } from "../../lib/index.js";
 import { ACA_DEFAULTS } from "../../lib/engines/aca/defaults.js";
 import { acaRules } from "../../lib/engines/aca/model.js";
@@ -26,7 +26,7 @@ export type UseSecret = (store: string, key: string) => string;
 
 /** The app's scale rules, from the ACA model's effective scaling. */
 export function scaleRules(input: EngineInput, e: EffectiveScaling, d: Diagnostics, useSecret: UseSecret): ScaleRule[] {
-  const { fn, triggers } = input;
+  const { triggers } = input;
   const rules: ScaleRule[] = [];
   const kinds = acaRules(input);
   if (e.metric.type === "cpu" || e.metric.type === "memory") {
@@ -40,7 +40,7 @@ export function scaleRules(input: EngineInput, e: EffectiveScaling, d: Diagnosti
   const backlog = e.metric.type === "queueLength" ? e.metric.target : ACA_DEFAULTS.defaultQueueTarget;
   triggers.forEach((t, i) => {
     if (t.source.type !== "queue") return;
-    const rule = queueRule(fn, t, t.source, `queue-${i}`, backlog, d, useSecret);
+    const rule = queueRule(t, t.source, `queue-${i}`, backlog, d, useSecret);
     if (rule) rules.push(rule);
   });
   e.baselines.forEach((b, i) => {
@@ -50,12 +50,12 @@ export function scaleRules(input: EngineInput, e: EffectiveScaling, d: Diagnosti
 }
 
 /** A queue trigger -> its KEDA scaler as a custom rule (redis-streams, rabbitmq, kafka, nats-jetstream), auth from an app secret when the connection is one. */
-function queueRule(fn: FunctionNode, t: TriggerNode, s: QueueSource, name: string, backlog: number, d: Diagnostics, useSecret: UseSecret): ScaleRule | undefined {
+function queueRule(t: TriggerNode, s: QueueSource, name: string, backlog: number, d: Diagnostics, useSecret: UseSecret): ScaleRule | undefined {
   const target = String(backlog);
   const url = "url" in s.connection ? s.connection.url : undefined;
   const ref = "secret" in s.connection ? s.connection : undefined;
   const auth = (triggerParameter: string) => (ref ? { auth: [{ secretRef: useSecret(ref.secret, ref.key), triggerParameter }] } : {});
-  d.warn("ZS-ACA-QUEUE-PULL", t.id, "queue", { broker: s.broker, name: s.name }, `is scaled on but not delivered: Container Apps scales ${fn.id} on the ${s.broker} backlog and sends it no messages, so the handler must pull them itself`, "consume in the function from ZEROSCALE_QUEUE_<n>_URL and ZEROSCALE_QUEUES (broker, name, consumerGroup, batchSize), as on keda()");
+  // Nothing delivers the messages: the ACA delivery model says so (ZS-ACA-QUEUE-PULL), once per trigger.
   switch (s.broker) {
     case "redis": {
       const address = url ? new URL(url).host : undefined;

@@ -10,7 +10,7 @@ export const CLOUDRUN_CAPABILITIES: CapabilityTable = {
   concurrency: ["honoured", "maxInstanceRequestConcurrency"],
   "security relaxations": ["approximate", "no securityContext: gVisor sandbox, the image's USER, writable in-memory filesystem"],
   "trigger: http": ["approximate", "one URL per service: every path and method reaches it (ZS-CLOUDRUN-HTTP-METHODS); private unless allowUnauthenticated; no host (ZS-CLOUDRUN-HTTP-HOST)"],
-  "trigger: schedule": ["honoured", "Cloud Scheduler job, OIDC token of an invoker service account"],
+  "trigger: schedule": ["honoured", "Cloud Scheduler job, OIDC token of an invoker service account; delivery as its retryConfig (at most 5 retries, no dead letter: ZS-CLOUDRUN-DELIVERY)"],
   "trigger: queue": ["unsupported", "ZS-CLOUDRUN-QUEUE: Pub/Sub and Eventarc reach none of the brokers below"],
   "trigger: schedule with seconds": ["unsupported", "ZS-CLOUDRUN-CRON-SECONDS"],
   "queue: redis": ["unsupported", "ZS-CLOUDRUN-QUEUE"],

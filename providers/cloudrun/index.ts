@@ -1,4 +1,6 @@
+import { cloudSchedulerRetry } from "../../lib/engines/cloudrun/delivery.js";
 import { cloudRunEngine } from "../../lib/engines/cloudrun/model.js";
+import { effectiveDelivery } from "../../lib/events/models.js";
 import {
   applySuppressions,
   assertNever,
@@ -232,6 +234,23 @@ function schedule(t: TriggerNode, s: Extract<TriggerNode["source"], { type: "sch
     return;
   }
   const body = s.data === null ? { body: "", contentType: "application/json" } : typeof s.data === "string" ? { body: s.data, contentType: "text/plain" } : { body: JSON.stringify(s.data), contentType: "application/json" };
-  svc.schedules.push({ trigger: t.id, name: t.name, cron: s.cron, timezone: s.timezone, ...body, attemptDeadlineSeconds: Math.min(1800, Math.max(15, svc.timeoutSeconds)) });
+  // The delivery model says what Cloud Scheduler runs (and warns where it differs); retryConfig is its mapping.
+  for (const x of effectiveDelivery("cloudrun", t).diagnostics) d.add(x);
+  const r = cloudSchedulerRetry(t.delivery as NonNullable<TriggerNode["delivery"]>);
+  svc.schedules.push({
+    trigger: t.id,
+    name: t.name,
+    cron: s.cron,
+    timezone: s.timezone,
+    ...body,
+    attemptDeadlineSeconds: r.attemptDeadlineSeconds,
+    retry: { retryCount: r.retryCount, minBackoffDuration: duration(r.minBackoffMs), maxBackoffDuration: duration(r.maxBackoffMs), maxDoublings: r.maxDoublings },
+    headers: { "Content-Type": body.contentType, "ce-source": `/zeroscale/${t.id}`, "ce-specversion": "1.0", "ce-type": "dev.zeroscale.schedule" },
+  });
   svc.invoker = accountIdOf(svc.name, "inv");
+}
+
+/** A google.protobuf.Duration in its JSON form: seconds with up to 3 decimals and an "s". */
+function duration(ms: number): string {
+  return `${Number((ms / 1000).toFixed(3))}s`;
 }

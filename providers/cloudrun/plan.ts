@@ -28,8 +28,17 @@ export interface CloudRunSchedule {
   /** The request body and its content type (the trigger's data). */
   readonly body: string;
   readonly contentType: string;
-  /** Cloud Scheduler's attemptDeadline, seconds (15..1800). */
+  /** Cloud Scheduler's attemptDeadline, seconds (15..1800): the trigger's per-attempt timeout, clamped. */
   readonly attemptDeadlineSeconds: number;
+  /** Cloud Scheduler's retryConfig (durations as Cloud Scheduler writes them, e.g. "2s"), from the cloudrun delivery model. */
+  readonly retry: { readonly retryCount: number; readonly minBackoffDuration: string; readonly maxBackoffDuration: string; readonly maxDoublings: number };
+  /**
+   * The request's headers: Content-Type and the binary CloudEvent attributes a job can fix
+   * (ce-specversion, ce-type, ce-source). A job cannot template a per-run ce-id or ce-time: Cloud
+   * Scheduler adds X-CloudScheduler-JobName and X-CloudScheduler-ScheduleTime (RFC 3339) to every
+   * attempt, and zeroscale's event parser derives id and time from them (the same for every retry of a run).
+   */
+  readonly headers: Readonly<Record<string, string>>;
 }
 
 /** What one function became: one Cloud Run service and what it needs. */

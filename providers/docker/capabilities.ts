@@ -16,6 +16,6 @@ export const DOCKER_CAPABILITIES: CapabilityTable = {
   "queue: redis": ["honoured", "Redis Streams connector"],
   "queue: rabbitmq": ["honoured", "RabbitMQ connector"],
   "queue: kafka": ["unsupported", "ZS-DOCKER-QUEUE-BROKER"],
-  "queue: nats": ["unsupported", "ZS-DOCKER-QUEUE-BROKER"],
+  "queue: nats": ["honoured", "NATS JetStream connector (durable pull consumer)"],
   "queue connection from a secret": ["unsupported", "ZS-DOCKER-QUEUE-CONNECTION"],
 };

@@ -96,8 +96,8 @@ export function docker(options: DockerBackendOptions = {}): DockerBackend {
       const gatewayConsumes: Record<import("../../lib/index.js").QueueBroker, "supported" | { readonly reason: string }> = {
         redis: "supported",
         rabbitmq: "supported",
-        kafka: { reason: "is not consumed by the zeroscale gateway yet (Redis Streams and RabbitMQ are)" },
-        nats: { reason: "is not consumed by the zeroscale gateway yet (Redis Streams and RabbitMQ are)" },
+        nats: "supported",
+        kafka: { reason: "is not consumed by the zeroscale gateway (Redis Streams, RabbitMQ and NATS JetStream are)" },
       };
       switch (s.type) {
         case "http":

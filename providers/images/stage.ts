@@ -6,7 +6,7 @@
 import { cpSync, existsSync, lstatSync, mkdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, isAbsolute, join, relative, resolve } from "node:path";
-import { packageRoot } from "../../runtime/drivers/paths.js";
+import { packageRoot, RUNNER_FILES } from "../../runtime/drivers/paths.js";
 import { codeDockerfile, type ImageBuild } from "./spec.js";
 
 /** Where a build's context and Dockerfile are. */
@@ -95,11 +95,11 @@ export function stageBuild(build: ImageBuild, baseDir: string, stageRoot: string
     return { context, dockerfile: resolve(context, src.dockerfile), args: src.args, skip: [] };
   }
   const root = packageRoot();
-  const runner = ["dist/runtime/runner/serve.js", "dist/runtime/runner/format.js"].map((f) => join(root, f));
-  for (const f of runner) if (!existsSync(f)) throw new Error(`the zeroscale runner is not built (${f} is missing): run npm run build in ${root}`);
+  const runner = Object.entries(RUNNER_FILES).map(([name, f]) => [name, join(root, f)] as const);
+  for (const [, f] of runner) if (!existsSync(f)) throw new Error(`the zeroscale runner is not built (${f} is missing): run npm run build in ${root}`);
   const context = join(dir, "context");
   mkdirSync(join(context, "zeroscale/runner"), { recursive: true });
-  for (const f of runner) cpSync(f, join(context, "zeroscale/runner", basename(f)));
+  for (const [name, f] of runner) cpSync(f, join(context, "zeroscale/runner", name));
   cpSync(join(root, "docker/runner-package.json"), join(context, "zeroscale/runner/package.json"));
   copy(resolve(baseDir, src.path), join(context, "code"), SKIP_ALWAYS);
   const dockerfile = join(context, "Dockerfile");

@@ -1,6 +1,8 @@
+import type { EffectiveDelivery } from "../../lib/events/delivery.js";
 import type { FunctionNode, TriggerNode } from "../../lib/index.js";
 import { objectMeta } from "../kubernetes/meta.js";
 import type { KubeContext } from "../kubernetes/plan.js";
+import { type ScriptTarget, scheduleScript } from "../kubernetes/schedule-script.js";
 
 type ScheduleSource = Extract<TriggerNode["source"], { type: "schedule" }>;
 
@@ -11,38 +13,27 @@ export interface CronTarget {
   readonly host: string;
   readonly path: string;
   readonly image: string;
+  /** Where the dead-letter function is reached (through the interceptor when the HTTP add-on scales it), when the delivery has one. @default none */
+  readonly deadLetter?: ScriptTarget;
 }
 
 /**
  * A schedule trigger on KEDA -> a batch/v1 CronJob that POSTs a binary-mode CloudEvent through the
  * HTTP add-on's interceptor, so a function at zero wakes up for it.
  */
-export function cronJob(ctx: KubeContext, fn: FunctionNode, t: TriggerNode, s: ScheduleSource, target: CronTarget, dependsOn: string): void {
+export function cronJob(ctx: KubeContext, fn: FunctionNode, t: TriggerNode, s: ScheduleSource, target: CronTarget, delivery: EffectiveDelivery, dependsOn: string): void {
   if (s.cron.trim().split(/\s+/).length !== 5) {
     ctx.diags.error("ZS-KEDA-CRON-SECONDS", t.id, "schedule.cron", s.cron, "has a seconds field, which a Kubernetes CronJob does not support", "use a 5-field cron expression");
     return;
   }
-  const data = s.data === null ? "" : typeof s.data === "string" ? s.data : JSON.stringify(s.data);
-  const contentType = typeof s.data === "string" ? "text/plain" : "application/json";
-  const script = [
-    'curl -fsS --max-time "$TIMEOUT" -X POST "$TARGET_URL"',
-    '-H "Host: $TARGET_HOST"',
-    '-H "ce-specversion: 1.0"',
-    '-H "ce-type: dev.zeroscale.schedule"',
-    '-H "ce-source: $CE_SOURCE"',
-    '-H "ce-id: $(cat /proc/sys/kernel/random/uuid)"',
-    '-H "ce-time: $(date -u +%Y-%m-%dT%H:%M:%SZ)"',
-    '-H "content-type: $CONTENT_TYPE"',
-    '--data-binary "$CE_DATA"',
-  ].join(" ");
-  const env: Record<string, string> = {
-    TARGET_URL: `${target.interceptorUrl.replace(/\/+$/, "")}${target.path}`,
-    TARGET_HOST: target.host,
-    CE_SOURCE: `/zeroscale/${ctx.graph.app.name}/${t.id}`,
-    CE_DATA: data,
-    CONTENT_TYPE: contentType,
-    TIMEOUT: String(fn.timeoutSeconds + 30),
-  };
+  const viaInterceptor = (host: string, path: string) => ({ url: `${target.interceptorUrl.replace(/\/+$/, "")}${path}`, host });
+  const { script, env } = scheduleScript({
+    trigger: t,
+    delivery,
+    target: viaInterceptor(target.host, target.path),
+    deadLetter: target.deadLetter ?? null,
+    fallbackTimeoutSeconds: fn.timeoutSeconds,
+  });
   ctx.add(
     fn,
     {
@@ -57,7 +48,7 @@ export function cronJob(ctx: KubeContext, fn: FunctionNode, t: TriggerNode, s: S
         failedJobsHistoryLimit: 3,
         jobTemplate: {
           spec: {
-            backoffLimit: 2,
+            backoffLimit: 0, // the script retries, with the trigger's delivery policy
             template: {
               spec: {
                 restartPolicy: "Never",
@@ -67,7 +58,7 @@ export function cronJob(ctx: KubeContext, fn: FunctionNode, t: TriggerNode, s: S
                     name: "send",
                     image: target.image,
                     command: ["/bin/sh", "-c", script],
-                    env: Object.entries(env).map(([name, value]) => ({ name, value })),
+                    env,
                     resources: { limits: { cpu: "100m", memory: "32Mi" }, requests: { cpu: "10m", memory: "16Mi" } },
                     securityContext: {
                       allowPrivilegeEscalation: false,

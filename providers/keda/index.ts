@@ -12,8 +12,10 @@ import { compileKube, type KubeContext, type KubePlan, viewKubePlan } from "../k
 import { containerEnv, functionContainer, type ImageOptions, imageOf, securityAnnotations, TMP_VOLUME } from "../kubernetes/pod.js";
 import { kubeArtifacts } from "../kubernetes/yaml.js";
 import { type EffectiveScaling, KEDA_DEFAULTS, type KedaEngineOptions, kedaAutoscaler, kedaEngine } from "../../lib/engines/index.js";
+import { effectiveDelivery } from "../../lib/events/models.js";
 import { KEDA_CAPABILITIES } from "./capabilities.js";
 import { cronJob } from "./cron-job.js";
+import { addDispatcher, defaultDispatcherImage, dispatchConfig, dispatcherBacklogScaler, type DispatchTarget } from "./dispatcher.js";
 import { queueEnv, queueScaler, type ScaledTrigger } from "./scalers.js";
 
 /** Options of the {@link keda} backend. */
@@ -32,6 +34,24 @@ export interface KedaOptions extends ImageOptions {
   readonly interceptorWaitTimeoutSeconds?: number;
   /** Image of the CronJob container that sends schedule events (needs `sh` and `curl`). @default "curlimages/curl:8.11.1" */
   readonly cronImage?: string;
+  /**
+   * Who delivers queue messages (redis, rabbitmq, nats; Kafka is always pulled):
+   * - `"push"`: a zeroscale dispatcher per queue trigger (a Deployment KEDA scales 0..1 with the
+   *   backlog) consumes with the trigger's consumer group, POSTs each message as a CloudEvent to the
+   *   function's Service, applies the trigger's `delivery` (retries, backoff, timeout, dead letter)
+   *   and acks after a 2xx, so the handler is the same as on every other backend;
+   * - `"pull"`: nothing delivers; the function reads the broker itself from `ZEROSCALE_QUEUES` /
+   *   `ZEROSCALE_QUEUE_<n>_URL`, and no delivery policy applies (warning ZS-KEDA-DELIVERY-PULL).
+   * @default "push"
+   */
+  readonly queueDelivery?: "push" | "pull";
+  /**
+   * Image of the push-mode dispatchers: zeroscale's gateway image, run as `node /zeroscale/dispatcher.cjs`.
+   * Build it from the zeroscale package with `npm run build && docker build -f docker/gateway.Dockerfile .`
+   * and push it where your cluster pulls from.
+   * @default "zeroscale/gateway:<this package's version>"
+   */
+  readonly dispatcherImage?: string;
 }
 
 /** The KEDA backend: Deployments and Services scaled by ScaledObjects or HTTPScaledObjects. */
@@ -44,6 +64,8 @@ export interface KedaBackend extends Backend<KubePlan> {
 interface Ctx {
   readonly kube: KubeContext;
   readonly deployments: Map<string, string>;
+  /** Trigger id -> its broker scaler on the function's ScaledObject (the dispatcher's derives from it). */
+  readonly scalers: Map<string, ScaledTrigger>;
 }
 
 const byType = (ts: readonly TriggerNode[], type: TriggerNode["source"]["type"]) => ts.filter((t) => t.source.type === type);
@@ -57,12 +79,31 @@ export function keda(options: KedaOptions = {}): KedaBackend {
     ...(options.interceptorWaitTimeoutSeconds !== undefined ? { interceptorWaitTimeoutSeconds: options.interceptorWaitTimeoutSeconds } : {}),
   };
   const internalHost = (fn: FunctionNode) => `${fn.name}.${namespace}.svc.cluster.local`;
+  const pollingInterval = options.pollingInterval ?? KEDA_DEFAULTS.pollingIntervalSeconds;
+  // The one place a trigger's delivery on KEDA is decided (lib/engines/keda/delivery.ts); its diagnostics are added by the trigger handler.
+  const deliveryOf = (t: TriggerNode) => effectiveDelivery("keda", t, { queueDelivery: options.queueDelivery ?? "push" });
+  const pushed = (t: TriggerNode) => t.source.type === "queue" && deliveryOf(t).delivery?.mode === "push";
+  /** Where the interceptor routes events for an HTTPScaledObject function: its internal host, on its first http path. */
+  const interceptorRoute = (kube: KubeContext, fn: FunctionNode) => {
+    const http = byType(kube.triggers.get(fn.id) ?? [], "http");
+    return { host: internalHost(fn), path: http.length ? (http[0]?.source as { path: string }).path : "/" };
+  };
+  /** A dead-letter function as a dispatcher or CronJob reaches it: through the interceptor when the HTTP add-on scales it (so it wakes), else its Service. */
+  const deadLetterTarget = (kube: KubeContext, fnId: string): DispatchTarget => {
+    const dl = kube.fn(fnId);
+    const policy = kube.policies.get(fnId) as ScalingPolicyNode;
+    if (kedaAutoscaler({ fn: dl, policy, triggers: kube.triggers.get(fnId) ?? [] }) === "http") {
+      const r = interceptorRoute(kube, dl);
+      return { fn: fnId, url: `${interceptorUrl.replace(/\/+$/, "")}${r.path}`, host: r.host };
+    }
+    return { fn: fnId, url: `http://${internalHost(dl)}` };
+  };
 
   const handlers: NodeHandlers<Ctx> = {
     function(fn, { kube, deployments }) {
       const image = imageOf(kube, fn, options);
       const labels = objectMeta(kube, fn, fn.name, "function", fn.id).labels;
-      const extraEnv = [{ name: "PORT", value: String(fn.port) }, ...queueEnv(kube.triggers.get(fn.id) ?? [])];
+      const extraEnv = [{ name: "PORT", value: String(fn.port) }, ...queueEnv(kube.triggers.get(fn.id) ?? [], (t) => !pushed(t))];
       const deployment = kube.add(fn, {
         apiVersion: "apps/v1",
         kind: "Deployment",
@@ -99,7 +140,7 @@ export function keda(options: KedaOptions = {}): KedaBackend {
       );
     },
 
-    scalingPolicy(p, { kube, deployments }) {
+    scalingPolicy(p, { kube, deployments, scalers }) {
       const fn = kube.fn(p.target);
       const triggers = kube.triggers.get(fn.id) ?? [];
       const http = byType(triggers, "http");
@@ -114,7 +155,9 @@ export function keda(options: KedaOptions = {}): KedaBackend {
       Object.assign(plan, { scaling: { minInstances: e.minInstances, maxInstances: e.maxInstances, idleTimeoutSeconds: e.timeToZeroSeconds }, effective: e });
       const dependsOn = [deployments.get(fn.id) as string];
       if (kedaAutoscaler(input) === "http") {
-        const hosts = [...new Set([...http.map((t) => (t.source as { host: string | null }).host ?? "*"), ...(http.length === 0 || schedules.length > 0 ? [internalHost(fn)] : [])])].sort();
+        // The internal host: for schedules' CronJobs, and for the dispatchers and Jobs that dead-letter to this function.
+        const deadLetterFor = kube.graph.edges.some((x) => x.kind === "deadLetters" && x.to === fn.id);
+        const hosts = [...new Set([...http.map((t) => (t.source as { host: string | null }).host ?? "*"), ...(http.length === 0 || schedules.length > 0 || deadLetterFor ? [internalHost(fn)] : [])])].sort();
         const paths = [...new Set(http.map((t) => (t.source as { path: string }).path))].sort();
         kube.add(
           fn,
@@ -148,7 +191,11 @@ export function keda(options: KedaOptions = {}): KedaBackend {
       } else {
         for (const t of queues) {
           const trigger = queueScaler(kube, fn, e.metric.target, t, t.source as Extract<TriggerNode["source"], { type: "queue" }>);
-          if (trigger) scaled.push(trigger);
+          if (!trigger) continue;
+          scalers.set(t.id, trigger);
+          scaled.push(trigger);
+          // Push mode: also what the dispatcher has read and not yet delivered (the broker no longer counts it on RabbitMQ and NATS).
+          if (pushed(t)) scaled.push(dispatcherBacklogScaler(t, namespace, e.metric.target));
         }
       }
       for (const [i, b] of e.baselines.entries()) {
@@ -157,11 +204,14 @@ export function keda(options: KedaOptions = {}): KedaBackend {
       kube.add(fn, scaledObject(kube, fn, p, e, scaled, options), [...dependsOn, ...plan.resources.filter((k) => k.includes("/TriggerAuthentication/"))]);
     },
 
-    trigger(t, { kube, deployments }) {
+    trigger(t, { kube, deployments, scalers }) {
       const fn = kube.fn(t.target);
       const plan = kube.fnPlan(fn);
       plan.triggers.push(t.id);
       const s = t.source;
+      const { delivery, diagnostics } = deliveryOf(t);
+      for (const d of diagnostics) kube.diags.add(d);
+      const deadLetterFn = delivery?.deadLetter?.type === "function" ? delivery.deadLetter.target : undefined;
       switch (s.type) {
         case "http":
           plan.urls[t.id] = `http://${s.host ?? "<gateway>"}${s.path}`;
@@ -177,13 +227,28 @@ export function keda(options: KedaOptions = {}): KedaBackend {
           }
           return;
         case "schedule": {
-          const http = byType(kube.triggers.get(fn.id) ?? [], "http");
-          const path = http.length ? (http[0]?.source as { path: string }).path : "/";
-          cronJob(kube, fn, t, s, { interceptorUrl, host: internalHost(fn), path, image: options.cronImage ?? "curlimages/curl:8.11.1" }, deployments.get(fn.id) as string);
+          if (delivery === null) throw new Error(`zeroscale bug: schedule trigger ${t.id} has no delivery`);
+          const route = interceptorRoute(kube, fn);
+          const deadLetter = deadLetterFn ? deadLetterTarget(kube, deadLetterFn) : undefined;
+          cronJob(kube, fn, t, s, { interceptorUrl, ...route, image: options.cronImage ?? "curlimages/curl:8.11.1", ...(deadLetter ? { deadLetter } : {}) }, delivery, deployments.get(fn.id) as string);
           return;
         }
-        case "queue":
-          return; // scaled by the policy handler's ScaledObject (scalers.ts); the consumer pulls (queueEnv)
+        case "queue": {
+          // Scaled by the policy handler's ScaledObject (scalers.ts). Pull mode: the consumer reads the broker (queueEnv).
+          if (delivery?.mode !== "push") return;
+          const functionScaler = scalers.get(t.id) ?? queueScaler(kube, fn, KEDA_DEFAULTS.defaultQueueTarget, t, s);
+          if (!functionScaler) return;
+          const e = plan.effective;
+          const config = dispatchConfig(kube, fn, t, delivery, {
+            maxInflight: Math.max(1, (e?.maxInstances ?? 1) * fn.concurrency),
+            // A function at zero is woken by its ScaledObject within a polling interval, then starts: wait that long for it.
+            connectWaitSeconds: pollingInterval + 120,
+            deadLetter: deadLetterFn ? deadLetterTarget(kube, deadLetterFn) : null,
+          });
+          const dependsOn = plan.resources.filter((k) => k.includes("/TriggerAuthentication/"));
+          addDispatcher(kube, fn, t, s, { config, image: options.dispatcherImage ?? defaultDispatcherImage(), functionScaler, pollingInterval, cooldownPeriod: e?.timeToZeroSeconds ?? KEDA_DEFAULTS.cooldownPeriodSeconds }, dependsOn);
+          return;
+        }
         default:
           return assertNever(s, "trigger source");
       }
@@ -196,7 +261,7 @@ export function keda(options: KedaOptions = {}): KedaBackend {
     target: "kubernetes",
     capabilities: KEDA_CAPABILITIES,
     options,
-    compile: (graph: DeploymentGraph) => compileKube("keda", graph, namespace, handlers, (kube) => ({ kube, deployments: new Map() })),
+    compile: (graph: DeploymentGraph) => compileKube("keda", graph, namespace, handlers, (kube) => ({ kube, deployments: new Map(), scalers: new Map() })),
     artifacts: kubeArtifacts,
     view: viewKubePlan,
   };

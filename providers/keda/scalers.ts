@@ -65,9 +65,13 @@ function withAuth(trigger: ScaledTrigger, authenticationRef: { name: string } | 
   return authenticationRef ? { ...trigger, authenticationRef } : trigger;
 }
 
-/** Env a queue consumer receives on KEDA (KEDA scales a consumer; it does not push messages). */
-export function queueEnv(triggers: readonly TriggerNode[]): { name: string; value?: string; valueFrom?: unknown }[] {
-  const queues = triggers.filter((t) => t.source.type === "queue");
+/**
+ * Env a pull-mode queue consumer receives on KEDA (KEDA scales a consumer; in pull mode nothing pushes
+ * messages, so it reads the broker itself): the queue triggers `pulls` says are pulled (keda({
+ * queueDelivery: "pull" }), Kafka); push-mode triggers get a dispatcher instead (dispatcher.ts).
+ */
+export function queueEnv(triggers: readonly TriggerNode[], pulls: (t: TriggerNode) => boolean): { name: string; value?: string; valueFrom?: unknown }[] {
+  const queues = triggers.filter((t) => t.source.type === "queue" && pulls(t));
   if (queues.length === 0) return [];
   const env: { name: string; value?: string; valueFrom?: unknown }[] = [];
   const list = queues.map((t, i) => {

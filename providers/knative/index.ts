@@ -13,6 +13,7 @@ import { containerEnv, functionContainer, type ImageOptions, imageOf, securityAn
 import { kubeArtifacts } from "../kubernetes/yaml.js";
 import { knativeScaling } from "./autoscaling.js";
 import { KNATIVE_CAPABILITIES } from "./capabilities.js";
+import { deliveryRouter } from "./delivery.js";
 import { httpRoute, pingSource, queueSource, type RouteOptions } from "./eventing.js";
 
 /** Options of the {@link knative} backend. */
@@ -31,7 +32,11 @@ export interface KnativeOptions extends ImageOptions {
   readonly ingressService?: { readonly name: string; readonly namespace: string; readonly port?: number };
 }
 
-/** The Knative backend: Serving Services, PingSources, Kafka/RabbitMQ/Redis sources and Gateway API HTTPRoutes. */
+/**
+ * The Knative backend: Serving Services, PingSources, Kafka/RabbitMQ/Redis sources (each trigger's
+ * delivery policy as a DeliverySpec on the source, or on the Subscription of the trigger's Channel:
+ * ./delivery.ts) and Gateway API HTTPRoutes.
+ */
 export interface KnativeBackend extends Backend<KubePlan> {
   readonly name: "knative";
   readonly target: "kubernetes";
@@ -97,15 +102,16 @@ export function knative(options: KnativeOptions = {}): KnativeBackend {
       const svc = services.get(fn.id) as string;
       kube.fnPlan(fn).triggers.push(t.id);
       const s = t.source;
+      const service = (id: string) => services.get(id) as string;
       switch (s.type) {
         case "http":
           httpRoute(kube, fn, t, s, routes, svc);
           kube.fnPlan(fn).urls[t.id] = `http://${s.host ?? `${fn.name}.${namespace}.${domain}`}${s.path}`;
           return;
         case "schedule":
-          return pingSource(kube, fn, t, s, svc);
+          return pingSource(kube, fn, t, s, deliveryRouter(kube, fn, t, service));
         case "queue":
-          return queueSource(kube, fn, t, s, svc);
+          return queueSource(kube, fn, t, s, deliveryRouter(kube, fn, t, service));
         default:
           return assertNever(s, "trigger source");
       }

@@ -92,13 +92,18 @@ export function memoryMb(d: Diagnostics, fn: FunctionNode): number | undefined {
   return mb;
 }
 
-/** The function's plain environment with the Lambda Web Adapter's settings; errors for reserved names and Lambda's 4 KB limit. */
-export function lambdaEnv(d: Diagnostics, fn: FunctionNode, passThroughPath: string): Record<string, string> {
+/**
+ * The function's plain environment with the Lambda Web Adapter's settings; errors for reserved names
+ * and Lambda's 4 KB limit. `errorStatusCodes` (AWS_LWA_ERROR_STATUS_CODES) are the answers that fail
+ * an invocation, so that Lambda retries a schedule or queue event (null: none, the adapter's default).
+ */
+export function lambdaEnv(d: Diagnostics, fn: FunctionNode, passThroughPath: string, errorStatusCodes: string | null = null): Record<string, string> {
   for (const name of [...Object.keys(fn.env), ...Object.keys(fn.secrets)].sort()) {
     if (RESERVED.test(name)) d.error("ZS-LAMBDA-ENV-RESERVED", fn.id, fn.env[name] !== undefined ? `env.${name}` : `secrets.${name}`, name, "is set by Lambda or the Lambda Web Adapter itself", "rename the variable (names starting AWS_ or LAMBDA_, _HANDLER, _X_AMZN_TRACE_ID and TZ are Lambda's)");
   }
   const env: Record<string, string> = {
     ...fn.env,
+    ...(errorStatusCodes === null ? {} : { AWS_LWA_ERROR_STATUS_CODES: errorStatusCodes }),
     AWS_LWA_PASS_THROUGH_PATH: passThroughPath,
     AWS_LWA_PORT: String(fn.port),
     AWS_LWA_READINESS_CHECK_PATH: fn.readinessPath,

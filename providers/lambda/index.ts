@@ -1,5 +1,7 @@
 import { LAMBDA_DEFAULTS } from "../../lib/engines/lambda/defaults.js";
+import { lambdaScheduleRetry } from "../../lib/engines/lambda/delivery.js";
 import { lambdaEngine, lambdaUnreserved } from "../../lib/engines/lambda/model.js";
+import { effectiveDelivery } from "../../lib/events/models.js";
 import { toAwsCron } from "../../lib/engines/lambda/cron.js";
 import {
   applySuppressions,
@@ -19,7 +21,7 @@ import type { ImageOptions } from "../kubernetes/pod.js";
 import { DEFAULT_CODE_BASE_IMAGE } from "../images/spec.js";
 import { LAMBDA_CAPABILITIES } from "./capabilities.js";
 import { checkFunction, checkRegistry, type LambdaImageSettings, lambdaEnv, lambdaImage, memoryMb } from "./function.js";
-import type { LambdaBuild, LambdaFunctionPlan, LambdaHttpFront, LambdaPlan, LambdaQueue, LambdaSchedule, LambdaStatement } from "./plan.js";
+import type { LambdaAsyncInvoke, LambdaBuild, LambdaFunctionPlan, LambdaHttpFront, LambdaPlan, LambdaQueue, LambdaSchedule, LambdaStatement } from "./plan.js";
 import { viewLambdaPlan } from "./plan.js";
 import { type AmazonMqSource, httpTrigger, type LambdaTriggerSettings, queueTrigger, scheduleTrigger } from "./triggers.js";
 
@@ -67,7 +69,7 @@ export interface LambdaBackend extends Backend<LambdaPlan> {
   readonly options: LambdaOptions;
 }
 
-type MutablePlan = { -readonly [K in keyof LambdaFunctionPlan]: LambdaFunctionPlan[K] } & { resources: string[]; triggers: string[]; schedules: LambdaSchedule[]; queues: LambdaQueue[]; http: Record<string, readonly string[]>; role: { name: string; statements: LambdaStatement[] } };
+type MutablePlan = { -readonly [K in keyof LambdaFunctionPlan]: LambdaFunctionPlan[K] } & { resources: string[]; triggers: string[]; schedules: LambdaSchedule[]; queues: LambdaQueue[]; http: Record<string, readonly string[]>; role: { name: string; statements: LambdaStatement[] }; asyncInvoke: LambdaAsyncInvoke | null };
 
 interface Ctx {
   readonly d: Diagnostics;
@@ -95,8 +97,13 @@ export function lambda(options: LambdaOptions = {}): LambdaBackend {
       checkFunction(d, fn);
       const mb = memoryMb(d, fn);
       const img = lambdaImage(d, fn, images, ctx.registryOk);
-      const http = (ctx.triggers.get(fn.id) ?? []).flatMap((t) => (t.source.type === "http" ? [t.source.path] : []));
-      const env = lambdaEnv(d, fn, http[0] ?? "/");
+      const ts = ctx.triggers.get(fn.id) ?? [];
+      const http = ts.flatMap((t) => (t.source.type === "http" ? [t.source.path] : []));
+      const events = ts.filter((t) => t.source.type !== "http");
+      const env = lambdaEnv(d, fn, http[0] ?? "/", events.length === 0 ? null : http.length === 0 ? ALL_FAILURES : SERVER_FAILURES);
+      if (events.length > 0 && http.length > 0) {
+        d.warn("ZS-LAMBDA-DELIVERY", fn.id, "triggers", events.map((t) => t.id), `fail an attempt only on a 5xx answer: ${fn.id} also serves HTTP, and the Lambda Web Adapter's AWS_LWA_ERROR_STATUS_CODES (${SERVER_FAILURES}) applies to both, so a 3xx or 4xx answer to an event counts as delivered (and an HTTP 5xx reaches its client as the front's own error)`, "answer 5xx to an event that should be retried, or move the schedule and queue triggers to a function without HTTP triggers");
+      }
       if (img?.build) ctx.builds.push(img.build);
       const command = fn.command;
       ctx.fns.set(fn.id, {
@@ -117,6 +124,7 @@ export function lambda(options: LambdaOptions = {}): LambdaBackend {
         http: {},
         schedules: [],
         queues: [],
+        asyncInvoke: null,
         role: { name: `${fn.name}-exec`, statements: [] },
         effective: null as never,
         triggers: [],
@@ -172,13 +180,16 @@ export function lambda(options: LambdaOptions = {}): LambdaBackend {
         case "schedule": {
           const sched = scheduleTrigger(ctx.d, fn, t, s);
           if (!sched) return;
+          for (const x of effectiveDelivery("lambda", t).diagnostics) ctx.d.add(x);
           plan.schedules.push(sched);
           plan.resources.push(`Role/${t.name}-scheduler`, `Schedule/${t.name}`);
+          asyncInvoke(ctx, plan, t);
           return;
         }
         case "queue": {
           const q = queueTrigger(ctx.d, t, s, settings);
           if (!q) return;
+          for (const x of effectiveDelivery("lambda", t).diagnostics) ctx.d.add(x);
           plan.queues.push(q);
           plan.role.statements.push(...queueStatements(q));
           plan.resources.push(`EventSourceMapping/${t.id.split("/").join("-")}`);
@@ -234,6 +245,25 @@ export function lambda(options: LambdaOptions = {}): LambdaBackend {
     artifacts: lambdaArtifacts,
     view: (plan: LambdaPlan): PlanView => viewLambdaPlan(plan),
   };
+}
+
+/** AWS_LWA_ERROR_STATUS_CODES: the answers that fail an invocation, so that Lambda retries it (the adapter treats every answer as a success by default). */
+const ALL_FAILURES = "300-599";
+const SERVER_FAILURES = "500-599";
+
+/**
+ * The alias's asynchronous invocation config from a schedule's delivery (one per alias: the first
+ * schedule's; a later schedule that needs another one is told so).
+ */
+function asyncInvoke(ctx: Ctx, plan: MutablePlan, t: TriggerNode): void {
+  const wanted = lambdaScheduleRetry(t.delivery as NonNullable<TriggerNode["delivery"]>).asyncInvoke;
+  if (plan.asyncInvoke === null) {
+    plan.asyncInvoke = wanted;
+    plan.resources.push(`EventInvokeConfig/${plan.name}:live`);
+  } else if (plan.asyncInvoke.maximumRetryAttempts !== wanted.maximumRetryAttempts || plan.asyncInvoke.onFailure !== wanted.onFailure) {
+    const first = plan.schedules[0]?.trigger;
+    ctx.d.warn("ZS-LAMBDA-DELIVERY", t.id, "delivery", wanted, `cannot differ from ${first}'s: Lambda keeps one asynchronous invocation config per alias, so every schedule of ${plan.id} gets ${plan.asyncInvoke.maximumRetryAttempts} retries and ${plan.asyncInvoke.onFailure === null ? "no dead letter" : `dead letter ${plan.asyncInvoke.onFailure}`}`, `give the schedules of ${plan.id} the same retries and deadLetter, or put this schedule on its own function`);
+  }
 }
 
 /** A baseline edge in AWS's form (the engine model refused the ones that do not convert). */

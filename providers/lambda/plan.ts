@@ -35,6 +35,18 @@ export interface LambdaSchedule {
   readonly timezone: string;
   /** The event the function receives (the Lambda Web Adapter POSTs it to AWS_LWA_PASS_THROUGH_PATH). */
   readonly input: string;
+  /** Target.RetryPolicy: retries of delivering the event to Lambda (function errors are the alias's asyncInvoke). */
+  readonly retryPolicy: { readonly maximumRetryAttempts: number; readonly maximumEventAgeInSeconds: number };
+}
+
+/**
+ * The alias's asynchronous invocation config (EventBridge Scheduler invokes asynchronously): how
+ * often Lambda retries a function error (0..2) and the dead-letter function (its id) that gets the
+ * invocation record after the last attempt (an on-failure destination).
+ */
+export interface LambdaAsyncInvoke {
+  readonly maximumRetryAttempts: number;
+  readonly onFailure: string | null;
 }
 
 /** A queue trigger: one event source mapping on the live alias. */
@@ -79,7 +91,9 @@ export interface LambdaFunctionPlan {
   readonly http: Readonly<Record<string, readonly string[]>>;
   readonly schedules: readonly LambdaSchedule[];
   readonly queues: readonly LambdaQueue[];
-  /** The execution role: AWSLambdaBasicExecutionRole plus exactly these statements. */
+  /** Its schedules' asynchronous invocation config, or null without schedules. */
+  readonly asyncInvoke: LambdaAsyncInvoke | null;
+  /** The execution role: AWSLambdaBasicExecutionRole plus exactly these statements (and lambda:InvokeFunction on asyncInvoke.onFailure's alias). */
   readonly role: { readonly name: string; readonly statements: readonly LambdaStatement[] };
   readonly effective: EffectiveScaling;
   readonly triggers: readonly string[];

@@ -2,6 +2,7 @@
 // event source mappings (Kafka: MSK or self-managed; RabbitMQ: Amazon MQ only). Pure.
 import { toAwsCron } from "../../lib/engines/lambda/cron.js";
 import { LAMBDA_DEFAULTS } from "../../lib/engines/lambda/defaults.js";
+import { lambdaScheduleRetry } from "../../lib/engines/lambda/delivery.js";
 import { type Diagnostics, type FunctionNode, type QueueBroker, type TriggerNode, type TriggerSourceByKind } from "../../lib/index.js";
 import type { LambdaHttpFront, LambdaQueue, LambdaSchedule } from "./plan.js";
 
@@ -25,6 +26,9 @@ export interface LambdaTriggerSettings {
 const MSK_ARN = /^arn:aws[a-z-]*:kafka:[a-z0-9-]+:\d{12}:cluster\/[\w-]+\/[\w-]+$/;
 const MQ_ARN = /^arn:aws[a-z-]*:mq:[a-z0-9-]+:\d{12}:broker:[\w-]+:b-[0-9a-f-]+$/;
 const SECRET_ARN = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[\w/+=.@-]+$/;
+
+/** EventBridge Scheduler's context attribute for the time a firing was scheduled, e.g. 2022-03-22T18:59:43Z (replaced in Target.Input). */
+const SCHEDULED_TIME = "<aws.scheduler.scheduled-time>";
 
 /** API Gateway HTTP API routes of an HTTP trigger: the path and everything under it, per method. */
 export function httpRoutes(s: TriggerSourceByKind["http"]): string[] {
@@ -57,8 +61,11 @@ export function scheduleTrigger(d: Diagnostics, fn: FunctionNode, t: TriggerNode
     return undefined;
   }
   // A CloudEvent in structured JSON mode; the Lambda Web Adapter POSTs it to AWS_LWA_PASS_THROUGH_PATH.
-  const event = { specversion: "1.0", type: "dev.zeroscale.schedule", source: t.id, id: "<aws.scheduler.execution-id>", time: "<aws.scheduler.scheduled-time>", ...(s.data === null ? {} : { datacontenttype: typeof s.data === "string" ? "text/plain" : "application/json", data: s.data }) };
-  return { trigger: t.id, name: t.name, expression: aws.expression, timezone: s.timezone, input: JSON.stringify(event) };
+  // The id is the trigger and its scheduled time (EventBridge Scheduler's context attribute), the same
+  // on every retry of a firing, as on the other backends; the execution id changes per attempt.
+  const event = { specversion: "1.0", type: "dev.zeroscale.schedule", source: `/zeroscale/${t.id}`, id: `${t.id}@${SCHEDULED_TIME}`, time: SCHEDULED_TIME, ...(s.data === null ? {} : { datacontenttype: typeof s.data === "string" ? "text/plain" : "application/json", data: s.data }) };
+  const { retryPolicy } = lambdaScheduleRetry(t.delivery as NonNullable<TriggerNode["delivery"]>);
+  return { trigger: t.id, name: t.name, expression: aws.expression, timezone: s.timezone, input: JSON.stringify(event), retryPolicy };
 }
 
 /** Each broker on Lambda: its event source, or the refusal. */

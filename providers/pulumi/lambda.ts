@@ -68,6 +68,7 @@ export function realiseLambdaPlan(plan: LambdaPlan, options: LambdaDeployOptions
   const urls: Record<string, P.Output<string>> = {};
   const add = <R extends P.CustomResource>(key: string, r: R): R => ((resources[key] = r), r);
 
+  const aliases = new Map<string, { alias: Alias; role: P.CustomResource & { id: P.Output<string> }; fn: Fn; opts: P.CustomResourceOptions }>();
   const secrets = createSecrets(plan, options, base, app);
   const builder = plan.builds.length > 0 ? imageBuilder(plan, options, base) : undefined;
   const api = plan.api ? httpApi(plan.api.name, base, app, add) : undefined;
@@ -108,13 +109,37 @@ export function realiseLambdaPlan(plan: LambdaPlan, options: LambdaDeployOptions
     const alias = add(`Alias/${f.name}:live`, new lambda.Alias(`${f.name}-live`, { name: f.alias, functionName: fn.name, functionVersion: fn.version }, opts));
     realiseScaling(f, fn, alias, opts, add);
     realiseTriggers(plan, f, fn, alias, api, opts, add, urls);
+    aliases.set(f.id, { alias, role, fn, opts });
     fc.complete({ arn: alias.arn });
   }
+  // After every alias exists: a schedule's dead letter is another function's alias.
+  for (const f of plan.functions) if (f.asyncInvoke) realiseAsyncInvoke(f, f.asyncInvoke, aliases, add);
   app.complete({});
   return { app, functions, resources, secrets, images, urls, plan };
 }
 
 type Add = <R extends P.CustomResource>(key: string, r: R) => R;
+
+/**
+ * The alias's asynchronous invocation config (EventBridge Scheduler invokes asynchronously): Lambda's
+ * retries of a function error and, as the on-failure destination, the dead-letter function's alias,
+ * which the execution role may invoke (nothing else).
+ */
+function realiseAsyncInvoke(f: LambdaFunctionPlan, config: NonNullable<LambdaFunctionPlan["asyncInvoke"]>, aliases: ReadonlyMap<string, { alias: Alias; role: P.CustomResource & { id: P.Output<string> }; fn: Fn; opts: P.CustomResourceOptions }>, add: Add): void {
+  const lambda = loadSdk("@pulumi/aws/lambda/index.js", "deploy() with lambda()");
+  const own = aliases.get(f.id);
+  if (!own) return;
+  const target = config.onFailure === null ? undefined : aliases.get(config.onFailure)?.alias;
+  const grant: P.Resource[] = [];
+  if (target) {
+    const iam = loadSdk("@pulumi/aws/iam/index.js", "deploy() with lambda()");
+    grant.push(new iam.RolePolicy(`${f.role.name}-dead-letter`, { role: own.role.id, policy: target.arn.apply((arn) => JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: ["lambda:InvokeFunction"], Resource: [arn] }] })) }, own.opts));
+  }
+  add(
+    `EventInvokeConfig/${f.name}:live`,
+    new lambda.FunctionEventInvokeConfig(`${f.name}-async`, { functionName: own.fn.name, qualifier: own.alias.name, maximumRetryAttempts: config.maximumRetryAttempts, ...(target ? { destinationConfig: { onFailure: { destination: target.arn } } } : {}) }, { ...own.opts, dependsOn: grant }),
+  );
+}
 type Fn = InstanceType<(typeof import("@pulumi/aws/lambda/index.js"))["Function"]>;
 type Alias = InstanceType<(typeof import("@pulumi/aws/lambda/index.js"))["Alias"]>;
 
@@ -210,7 +235,7 @@ function realiseTriggers(plan: LambdaPlan, f: LambdaFunctionPlan, fn: Fn, alias:
       // The Scheduler's own role: lambda:InvokeFunction on this one alias, nothing else.
       const role = add(`Role/${s.name}-scheduler`, new iam.Role(`${s.name}-scheduler`, { assumeRolePolicy: ASSUME("scheduler.amazonaws.com"), tags: { ...f.tags } }, opts));
       new iam.RolePolicy(`${s.name}-scheduler`, { role: role.id, policy: alias.arn.apply((arn) => JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: ["lambda:InvokeFunction"], Resource: [arn] }] })) }, opts);
-      add(`Schedule/${s.name}`, new scheduler.Schedule(s.name, { name: s.name, scheduleExpression: s.expression, scheduleExpressionTimezone: s.timezone, flexibleTimeWindow: { mode: "OFF" }, target: { arn: alias.arn, roleArn: role.arn, input: s.input } }, opts));
+      add(`Schedule/${s.name}`, new scheduler.Schedule(s.name, { name: s.name, scheduleExpression: s.expression, scheduleExpressionTimezone: s.timezone, flexibleTimeWindow: { mode: "OFF" }, target: { arn: alias.arn, roleArn: role.arn, input: s.input, retryPolicy: { ...s.retryPolicy } } }, opts));
     }
   }
   for (const q of f.queues) add(`EventSourceMapping/${q.trigger.split("/").join("-")}`, eventSource(q, alias, opts));

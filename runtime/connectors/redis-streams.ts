@@ -1,27 +1,47 @@
 import { hostname } from "node:os";
 import { Redis } from "ioredis";
-import { binaryEvent } from "../gateway/schedules.js";
+import { encodeQueueEvent } from "../../lib/events/encode.js";
 import type { Connector, ConnectorOptions } from "./index.js";
+import { connectorEngine, type DeliveryStats, type Failure, type RetryEngine } from "./retry.js";
+import { sleep } from "./sleep.js";
+
+/** An entry pending this long without its consumer touching it belongs to a consumer that stopped: claimed (XAUTOCLAIM). */
+export const REDIS_RECLAIM_IDLE_MS = 5000;
+/** How often the entries this consumer holds (in an attempt or in backoff) are touched (XCLAIM JUSTID: idle reset, delivery count kept). */
+const HEARTBEAT_MS = 1000;
+
+type Entry = [string, string[] | null];
 
 /**
- * Consumes a Redis stream with a consumer group: each entry is delivered to the function as a
- * binary-mode CloudEvent and acknowledged (XACK) only after a 2xx. Entries that fail stay pending and
- * are claimed again (XAUTOCLAIM) after 5 s: at-least-once, like Knative's RedisStreamSource.
+ * Consumes a Redis stream with a consumer group. Each entry is one CloudEvent (id = the entry id,
+ * data = its fields) run through the retry engine: XACK after a 2xx; after the last failed attempt
+ * XADD to the dead-letter stream (the original fields + zeroscale-original-id, zeroscale-failure,
+ * zeroscale-attempts, zeroscale-source) or the dead-letter function, THEN XACK. Attempts survive a
+ * restart: each retry bumps the entry's delivery count (XCLAIM), and an entry claimed from a stopped
+ * consumer (XAUTOCLAIM, idle over REDIS_RECLAIM_IDLE_MS, keeping its id) resumes from its XPENDING
+ * delivery count. Entries in backoff stay pending to this consumer and are touched every second so
+ * no other consumer claims them meanwhile.
  */
 export class RedisStreamsConnector implements Connector {
+  readonly trigger: string;
   readonly target: string;
-  private inflight = 0;
   private stopping = false;
+  private readonly stopped = new AbortController();
+  private closed = false;
   private lastBacklog = 0;
+  private readonly held = new Set<string>();
   private readonly loops: Promise<void>[] = [];
   private readonly consumer = `${hostname()}-${process.pid}`;
+  private readonly engine: RetryEngine;
 
   private constructor(
     private readonly o: ConnectorOptions,
     private readonly reader: Redis,
     private readonly cmd: Redis,
   ) {
+    this.trigger = o.trigger.id;
     this.target = o.trigger.target;
+    this.engine = connectorEngine(o);
   }
 
   static async start(o: ConnectorOptions): Promise<RedisStreamsConnector> {
@@ -35,7 +55,7 @@ export class RedisStreamsConnector implements Connector {
       if (!String((e as Error).message).includes("BUSYGROUP")) throw e;
     }
     const c = new RedisStreamsConnector(o, reader, cmd);
-    c.loops.push(c.readLoop(), c.reclaimLoop(), c.backlogLoop());
+    c.loops.push(c.readLoop(), c.reclaimLoop(), c.heartbeatLoop(), c.backlogLoop());
     o.log.info({ trigger: o.trigger.id, stream: o.source.name, group: o.source.consumerGroup }, "consuming redis stream");
     return c;
   }
@@ -44,67 +64,115 @@ export class RedisStreamsConnector implements Connector {
     return this.lastBacklog;
   }
 
+  stats(): DeliveryStats {
+    return { ...this.engine.stats };
+  }
+
   async stop(): Promise<void> {
     this.stopping = true;
+    this.stopped.abort();
     this.reader.disconnect();
+    await this.engine.stop(); // entries in backoff stay pending: the next consumer claims them
+    this.closed = true; // the heartbeat ran until the attempts under way ended
     await Promise.allSettled(this.loops);
-    while (this.inflight > 0) await sleep(20);
     this.cmd.disconnect();
   }
 
   private async readLoop(): Promise<void> {
     const { name, consumerGroup, batchSize } = this.o.source;
-    let cursor = "0"; // first our own pending entries (after a restart), then new ones
+    let cursor = "0"; // first this consumer's own pending entries, then new ones
     while (!this.stopping) {
-      if (this.inflight >= this.o.maxInflight) {
-        await sleep(10);
+      const free = this.engine.free();
+      if (free === 0) {
+        await sleep(10, this.stopped.signal);
         continue;
       }
-      const count = Math.max(1, Math.min(batchSize, this.o.maxInflight - this.inflight));
-      let reply: [string, [string, string[]][]][] | null;
+      let reply: [string, Entry[]][] | null;
       try {
-        reply = (await this.reader.xreadgroup("GROUP", consumerGroup, this.consumer, "COUNT", count, "BLOCK", 1000, "STREAMS", name, cursor)) as typeof reply;
+        reply = (await this.reader.xreadgroup("GROUP", consumerGroup, this.consumer, "COUNT", Math.max(1, Math.min(batchSize, free)), "BLOCK", 1000, "STREAMS", name, cursor)) as typeof reply;
       } catch (e) {
         if (this.stopping) return;
         this.o.log.warn({ trigger: this.o.trigger.id, err: (e as Error).message }, "redis read failed; retrying");
-        await sleep(1000);
+        await sleep(1000, this.stopped.signal);
         continue;
       }
       const entries = reply?.[0]?.[1] ?? [];
       if (cursor === "0" && entries.length === 0) cursor = ">";
       for (const [id, fields] of entries) {
-        if (cursor === "0") cursor = id;
-        void this.handle(id, fields);
+        if (cursor !== ">") cursor = id;
+        if (this.held.has(id)) continue;
+        if (cursor === ">") this.handle(id, fields, 0);
+        else void this.deliveryCount(id).then((n) => this.handle(id, fields, Math.max(0, n - 1)));
       }
     }
   }
 
-  private async handle(id: string, fields: string[]): Promise<void> {
-    this.inflight++;
+  /** Run one entry through the retry engine (an entry deleted from the stream meanwhile is acked). */
+  private handle(id: string, fields: string[] | null, attemptsMade: number): void {
+    const { name, consumerGroup } = this.o.source;
+    if (fields === null) {
+      void this.cmd.xack(name, consumerGroup, id).catch(() => undefined);
+      return;
+    }
+    const pairs: [string, string][] = [];
+    for (let i = 0; i + 1 < fields.length; i += 2) pairs.push([fields[i] as string, fields[i + 1] as string]);
+    const ms = Number(id.split("-")[0]);
+    const event = encodeQueueEvent(this.o.style, this.o.trigger, { id, fields: pairs, ...(Number.isFinite(ms) ? { time: new Date(ms) } : {}) }, { namespace: this.o.namespace ?? "default" });
+    this.held.add(id);
+    void this.engine
+      .run({
+        id,
+        event,
+        attemptsMade,
+        // one delivery count per attempt, so a restarted gateway resumes from it
+        beforeRetry: async () => void (await this.cmd.xclaim(name, consumerGroup, this.consumer, 0, id).catch(() => undefined)),
+        ack: async () => void (await this.cmd.xack(name, consumerGroup, id)),
+        toQueue: async (dlq: string, f: Failure) => {
+          await this.cmd.xadd(dlq, "*", ...fields, "zeroscale-original-id", id, "zeroscale-failure", f.reason, "zeroscale-attempts", String(f.attempts), "zeroscale-source", name);
+        },
+      })
+      .finally(() => this.held.delete(id));
+  }
+
+  /** The entry's delivery count (XPENDING), 1 when unknown. */
+  private async deliveryCount(id: string): Promise<number> {
     try {
-      const data: Record<string, unknown> = {};
-      for (let i = 0; i + 1 < fields.length; i += 2) data[fields[i] as string] = fields[i + 1];
-      const event = binaryEvent("dev.zeroscale.queue.redis", `/zeroscale/${this.o.app}/${this.o.trigger.id}`, data, { id, subject: this.o.source.name });
-      const status = await this.o.deliver(this.o.trigger.target, this.o.trigger.id, event);
-      if (status >= 200 && status < 300) await this.cmd.xack(this.o.source.name, this.o.source.consumerGroup, id);
-      else this.o.log.warn({ trigger: this.o.trigger.id, id, status }, "delivery failed; the entry stays pending and is retried");
-    } catch (e) {
-      this.o.log.warn({ trigger: this.o.trigger.id, id, err: (e as Error).message }, "delivery failed; retrying later");
-    } finally {
-      this.inflight--;
+      const rows = (await this.cmd.xpending(this.o.source.name, this.o.source.consumerGroup, id, id, 1)) as [string, string, number, number][];
+      return Number(rows[0]?.[3] ?? 1);
+    } catch {
+      return 1;
     }
   }
 
-  /** Claim entries pending for over 5 s (failed deliveries, or a crashed consumer's) and deliver them again. */
+  /** Claim entries a stopped consumer left pending (idle over REDIS_RECLAIM_IDLE_MS); each resumes from its delivery count. */
   private async reclaimLoop(): Promise<void> {
+    const { name, consumerGroup } = this.o.source;
     while (!this.stopping) {
-      await sleep(2500);
-      if (this.stopping || this.inflight >= this.o.maxInflight) continue;
+      await sleep(REDIS_RECLAIM_IDLE_MS / 2, this.stopped.signal);
+      const free = this.engine.free();
+      if (this.stopping || free === 0) continue;
       try {
-        const reply = (await this.cmd.xautoclaim(this.o.source.name, this.o.source.consumerGroup, this.consumer, 5000, "0", "COUNT", 50)) as [string, [string, string[]][]];
-        for (const [id, fields] of reply[1] ?? []) if (fields) void this.handle(id, fields);
+        const reply = (await this.cmd.xautoclaim(name, consumerGroup, this.consumer, REDIS_RECLAIM_IDLE_MS, "0-0", "COUNT", Math.min(50, free))) as [string, Entry[], string[]?];
+        for (const [id, fields] of reply[1] ?? []) {
+          if (this.held.has(id)) continue;
+          const n = await this.deliveryCount(id); // the claim counted as one delivery
+          this.o.log.info({ trigger: this.o.trigger.id, id, attemptsMade: n - 1 }, "claimed a pending entry");
+          this.handle(id, fields, Math.max(0, n - 1));
+        }
       } catch {
         /* the next round retries */
+      }
+    }
+  }
+
+  /** Touch the entries this consumer holds so none looks abandoned (JUSTID: the delivery count is kept). */
+  private async heartbeatLoop(): Promise<void> {
+    const { name, consumerGroup } = this.o.source;
+    while (!this.closed) {
+      await new Promise((r) => setTimeout(r, this.stopping ? 100 : HEARTBEAT_MS));
+      const ids = [...this.held];
+      for (let i = 0; i < ids.length && !this.closed; i += 500) {
+        await this.cmd.xclaim(name, consumerGroup, this.consumer, 0, ...ids.slice(i, i + 500), "JUSTID").catch(() => undefined);
       }
     }
   }
@@ -122,11 +190,7 @@ export class RedisStreamsConnector implements Connector {
       } catch {
         /* keep the last value */
       }
-      await sleep(1000);
+      await sleep(1000, this.stopped.signal);
     }
   }
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
 }

@@ -7,7 +7,7 @@ import { createServer } from "node:net";
 import Docker from "dockerode";
 import { type FunctionNode, parseQuantityValue } from "../../lib/index.js";
 import { formatConflict } from "../runner/format.js";
-import { moduleType, packageRoot, runnerPath } from "./paths.js";
+import { moduleType, packageRoot, RUNNER_FILES, runnerPath } from "./paths.js";
 import { type LogSink, readableLine } from "./process.js";
 import { type Driver, DriverError, type ExitInfo, type Instance, type InstanceSpec } from "./types.js";
 import { containerUsage } from "./usage.js";
@@ -225,8 +225,8 @@ export class DockerDriver implements Driver {
     liveRunnerDirs.add(dir);
     if (liveRunnerDirs.size === 1) process.once("exit", removeLiveRunnerDirs);
     chmodSync(dir, 0o755); // readable by the non-root user the container runs as
-    copyFileSync(runnerPath(), join(dir, "serve.js"));
-    copyFileSync(join(dirname(runnerPath()), "format.js"), join(dir, "format.js")); // serve.js imports it
+    const root = packageRoot();
+    for (const [name, f] of Object.entries(RUNNER_FILES)) copyFileSync(join(root, f), join(dir, name)); // serve.js imports the other two
     writeFileSync(join(dir, "package.json"), '{"type":"module"}\n');
     writeFileSync(join(dir, "app-module.json"), '{"type":"module"}\n');
     writeFileSync(join(dir, "app-commonjs.json"), '{"type":"commonjs"}\n');

@@ -15,6 +15,17 @@ export function packageRoot(): string {
   }
 }
 
+/**
+ * The runner's files as images and the Docker driver ship them: the name in /zeroscale/runner ->
+ * its path in the built package. events.js is the self-contained event parser (lib/events/parse.ts)
+ * that serve.js imports; docker/gateway.Dockerfile copies the same three.
+ */
+export const RUNNER_FILES = {
+  "serve.js": "dist/runtime/runner/serve.js",
+  "format.js": "dist/runtime/runner/format.js",
+  "events.js": "dist/lib/events/parse.js",
+} as const;
+
 /** The compiled runner (dist/runtime/runner/serve.js); built by `npm run build`. */
 export function runnerPath(): string {
   const sibling = fileURLToPath(new URL("../runner/serve.js", import.meta.url));

@@ -6,7 +6,8 @@ import type { Gateway } from "./gateway.js";
 /**
  * The admin listener, on 127.0.0.1 only and never on the route port:
  *   GET /metrics   Prometheus text (prom-client)
- *   GET /status    per-function instances, in-flight, buffered, last decision (JSON)
+ *   GET /status    per-function instances, in-flight, buffered, last decision; per schedule/queue
+ *                  trigger events delivered, retried, dead-lettered, dropped (JSON)
  *   GET /events    scaling decisions and instance changes as Server-Sent Events
  *   GET /healthz   200 while the gateway runs
  * Only for a loopback Host (`127.0.0.1:<port>`, `localhost:<port>`, `[::1]:<port>`): any other gets
@@ -28,7 +29,7 @@ export function startAdmin(gateway: Gateway, port: number): Promise<Server> {
       });
     } else if (path === "/status") {
       res.writeHead(200, { "content-type": "application/json" });
-      res.end(`${JSON.stringify({ app: gateway.graph.app.name, url: gateway.url, functions: gateway.status() }, null, 2)}\n`);
+      res.end(`${JSON.stringify({ app: gateway.graph.app.name, url: gateway.url, functions: gateway.status(), triggers: gateway.deliveryStats() }, null, 2)}\n`);
     } else if (path === "/events") {
       res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache", connection: "keep-alive" });
       const send = (type: string) => (data: unknown) => res.write(`event: ${type}\ndata: ${JSON.stringify(data)}\n\n`);

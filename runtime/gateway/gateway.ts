@@ -16,9 +16,9 @@ import { ScaleController } from "./controller.js";
 import { type DataPlane, NodeDataPlane } from "./data-plane.js";
 import { dispatch } from "./dispatch.js";
 import { Router } from "./router.js";
-import { type Deliver, Scheduler } from "./schedules.js";
+import type { Deliver } from "./schedules.js";
 import { startAdmin } from "./admin.js";
-import { startConnectors, type Connector } from "../connectors/index.js";
+import { EventSources, type TriggerDeliveryStats } from "./events.js";
 import { BodyBudget, drainBody, freePort, json, readBoundedBody } from "./http.js";
 import { applyEdgeLimits, checkRequest, EDGE_DRAIN_BYTES, type EdgeLimits, edgeLimits, serverOptions } from "./edge.js";
 import { headerProblem, stripHopByHop } from "./headers.js";
@@ -174,8 +174,7 @@ export class Gateway extends EventEmitter {
   private server: Server | undefined;
   private admin: Server | undefined;
   private timer: NodeJS.Timeout | undefined;
-  private scheduler: Scheduler | undefined;
-  private connectors: Connector[] = [];
+  private events: EventSources | undefined;
   private readonly t0 = performance.now();
   /** The control plane's clock: ms since the gateway was created (pools, the controller, the scalers). */
   private readonly clock: Clock = {
@@ -256,13 +255,13 @@ export class Gateway extends EventEmitter {
     await this.listen();
     this.admin = await startAdmin(this, this.options.adminPort ?? 0);
     const triggers = this.graph.nodes.filter((n): n is TriggerNode => n.kind === "trigger");
-    this.scheduler = new Scheduler(this.graph.app.name, this.deliver);
-    this.scheduler.start(triggers);
-    this.connectors = await startConnectors(this.graph.app.name, triggers, this.deliver, this.log, (id) => {
+    const maxInflight = (id: string) => {
       const f = this.fns.get(id);
       return f ? f.effective.maxInstances * f.node.concurrency : 1;
-    });
-    for (const c of this.connectors) {
+    };
+    this.events = new EventSources({ app: this.graph.app.name, engine: this.engine, deliver: this.deliver, log: this.log, metrics: this.metrics, maxInflight });
+    const connectors = await this.events.start(triggers);
+    for (const c of connectors) {
       const fn = this.fns.get(c.target);
       if (fn) {
         const previous = fn.backlog;
@@ -278,8 +277,7 @@ export class Gateway extends EventEmitter {
   /** Stop schedules, connectors and listeners; drain and stop every instance. */
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
-    this.scheduler?.stop();
-    await Promise.all(this.connectors.map((c) => c.stop()));
+    await this.events?.stop();
     // Stop accepting, let in-flight requests finish (idle keep-alive connections close now).
     const closed = new Promise<void>((r) => (this.server ? this.server.close(() => r()) : r()));
     this.server?.closeIdleConnections();
@@ -318,12 +316,26 @@ export class Gateway extends EventEmitter {
     });
   }
 
-  /** Deliver an event (schedule, queue message) to a function, waking it if needed; resolves with the status code. */
-  readonly deliver: Deliver = async (fnId, trigger, event) => {
+  /** Per schedule and queue trigger: events delivered, retried, dead-lettered, dropped (the admin /status). */
+  deliveryStats(): TriggerDeliveryStats[] {
+    return this.events?.stats(this.graph.nodes.filter((n): n is TriggerNode => n.kind === "trigger")) ?? [];
+  }
+
+  /**
+   * Deliver one attempt of an event (schedule, queue message) to a function, waking it if needed;
+   * resolves with the status code. `timeoutMs` bounds the attempt, the wait for an instance included
+   * (the function's own timeout still applies); past it the attempt rejects.
+   */
+  readonly deliver: Deliver = async (fnId, trigger, event, o) => {
     const fn = this.fns.get(fnId);
     if (!fn) return 404;
     const arrival = fn.pool.arrive();
-    const out = await dispatch(fn, this.plane, { method: "POST", path: "/", headers: event.headers, body: event.body }, { kind: "event", extraHeaders: {}, arrival });
+    const signal = o?.timeoutMs === undefined ? undefined : AbortSignal.timeout(o.timeoutMs);
+    const out = await dispatch(fn, this.plane, { method: "POST", path: "/", headers: event.headers, body: event.body }, { kind: "event", extraHeaders: {}, arrival, signal });
+    if (!out.ok && out.clientGone && signal?.aborted) {
+      this.metrics.deliveries.inc({ trigger, outcome: "failed" });
+      throw new Error(`${fnId} did not answer within the delivery timeout (${o?.timeoutMs}ms)`);
+    }
     if (!out.ok) {
       this.metrics.deliveries.inc({ trigger, outcome: out.retryAfterSeconds !== undefined ? "no-instance" : "failed" });
       this.log.warn({ trigger, fn: fnId, err: out.message }, "event not delivered");
@@ -335,6 +347,7 @@ export class Gateway extends EventEmitter {
       await new Promise<void>((resolve, reject) => {
         res.on("end", resolve);
         res.on("error", reject);
+        res.on("close", () => (res.complete ? resolve() : reject(new Error("the response was cut off"))));
       });
       const code = res.statusCode ?? 0;
       this.metrics.deliveries.inc({ trigger, outcome: code >= 200 && code < 300 ? "ok" : "failed" });

@@ -42,5 +42,5 @@ export class GatewayMetrics {
     return child;
   }
 
-  readonly deliveries = new Counter({ name: "zeroscale_event_deliveries_total", help: "Schedule and queue deliveries by trigger and outcome", labelNames: ["trigger", "outcome"], registers: [this.registry] });
+  readonly deliveries = new Counter({ name: "zeroscale_event_deliveries_total", help: "Schedule and queue deliveries by trigger and outcome: per attempt ok / failed / no-instance; per event retried (an attempt after the first), dead-lettered, dropped (no dead letter)", labelNames: ["trigger", "outcome"], registers: [this.registry] });
 }

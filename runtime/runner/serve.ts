@@ -12,9 +12,13 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { createRequire } from "node:module";
 import { pathToFileURL } from "node:url";
+import type { EventContext } from "../../lib/events/context.js";
+import type { ZeroscaleEvent } from "../../lib/events/parse.js";
+import { eventsFromMessage } from "./events.js";
 import { detectFormat, formatFromEnv, type HandlerFormat } from "./format.js";
 
-type Handler = (request: Request) => Response | Promise<Response>;
+/** A handler: the request, and the event it carries (normalised, lib/events/parse.ts) when it is one. */
+type Handler = (request: Request, context: EventContext) => Response | Promise<Response>;
 
 /**
  * Load the handler the way its format says: an ES module through import(), CommonJS through
@@ -85,6 +89,21 @@ export function requestUrl(target: string, origin: string): string {
   return new URL(`${origin}${path}`).href;
 }
 
+/** The request's events, when it is an event delivery (a ce-specversion header, or a JSON body any backend's event shape); a malformed event is the handler's to see. */
+function eventContext(req: IncomingMessage, body: Buffer): EventContext {
+  const ct = req.headers["content-type"];
+  const maybe = req.headers["ce-specversion"] !== undefined || ((ct === undefined || /json/i.test(ct)) && body.length > 0 && body[0] === 0x7b && /"(specversion|eventSource)"/.test(body.subarray(0, 4096).toString("latin1")));
+  let events: ZeroscaleEvent[] = [];
+  if (maybe) {
+    try {
+      events = eventsFromMessage({ headers: req.headers, body });
+    } catch {
+      events = [];
+    }
+  }
+  return { event: events.length === 1 ? events[0] : undefined, events };
+}
+
 async function send(res: ServerResponse, response: Response): Promise<void> {
   const headers: Record<string, string | string[]> = {};
   response.headers.forEach((value, key) => {
@@ -113,7 +132,10 @@ async function main(): Promise<void> {
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
       Promise.resolve()
-        .then(() => handler(toRequest(req, Buffer.concat(chunks), originOf())))
+        .then(() => {
+          const body = Buffer.concat(chunks);
+          return handler(toRequest(req, body, originOf()), eventContext(req, body));
+        })
         .then((response) => {
           if (!(response instanceof Response)) throw new Error("the handler did not return a Response");
           return send(res, response);

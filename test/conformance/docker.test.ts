@@ -14,7 +14,7 @@ conformanceSuite({
       path: "bad/fn/scaling",
     },
     {
-      title: "a Kafka queue (the gateway consumes Redis Streams and RabbitMQ)",
+      title: "a Kafka queue (the gateway consumes Redis Streams, RabbitMQ and NATS JetStream)",
       build: (app) => new ServerlessFunction(app, "fn", { image: "r.example.com/fn:1" }).addTrigger("k", { queue: { broker: "kafka", connection: "k:9092", name: "t" } }),
       code: "ZS-DOCKER-QUEUE-BROKER",
       path: "bad/fn/k",

@@ -6,6 +6,8 @@ conformanceSuite({
   name: "keda",
   backend: () => keda({ namespace: "ref", registry: "registry.example.com/ref" }),
   autoscalerKinds: ["HorizontalPodAutoscaler", "ScaledObject", "HTTPScaledObject"],
+  // each push-mode queue trigger's dispatcher (providers/keda/dispatcher.ts) has its own ScaledObject (0..1)
+  helperResource: (r) => r.endsWith("-dispatch"),
   unsupported: [
     {
       title: "HTTP and queue triggers on one function (two autoscalers)",

@@ -117,8 +117,8 @@ describe("engine models never change a declared value silently (property)", () =
   };
   const triggerOf = (kind: "http" | "queue"): TriggerNode =>
     kind === "http"
-      ? { kind: "trigger", id: "p/http", name: "p-http", target: fn.id, source: { type: "http", path: "/p", methods: [], host: null } }
-      : { kind: "trigger", id: "p/q", name: "p-q", target: fn.id, source: { type: "queue", broker: "redis", connection: { url: "redis://r:6379" }, name: "q", consumerGroup: "g", batchSize: 1 } };
+      ? { kind: "trigger", id: "p/http", name: "p-http", target: fn.id, source: { type: "http", path: "/p", methods: [], host: null }, delivery: null }
+      : { kind: "trigger", id: "p/q", name: "p-q", target: fn.id, source: { type: "queue", broker: "redis", connection: { url: "redis://r:6379" }, name: "q", consumerGroup: "g", batchSize: 1 }, delivery: { retries: 3, backoff: { policy: "exponential", delayMs: 1000 }, deadLetter: null, timeoutSeconds: 30 } };
   const policy = fc.record({
     min: fc.integer({ min: 0, max: 5 }),
     extra: fc.integer({ min: 0, max: 20 }),

@@ -22,6 +22,11 @@ export interface ConformanceTarget {
   readonly backend: () => Backend<Plan>;
   /** Kinds that are autoscalers on this engine; a function may own at most one. */
   readonly autoscalerKinds: readonly string[];
+  /**
+   * Resources ("kind/name") of helper workloads the backend runs for a function, whose autoscalers
+   * scale the helper, not the function (keda()'s push-mode dispatchers). @default none
+   */
+  readonly helperResource?: (resource: string) => boolean;
   readonly unsupported: readonly UnsupportedCase[];
   /**
    * The reference app this backend realises, when it cannot take referenceApp() as is (e.g. a cloud
@@ -77,7 +82,7 @@ export function conformanceSuite(target: ConformanceTarget): void {
 
     it("gives each function at most one autoscaler", () => {
       for (const [id, f] of Object.entries(view.functions)) {
-        const scalers = f.resources.filter((r) => target.autoscalerKinds.includes(r.split("/")[0] as string));
+        const scalers = f.resources.filter((r) => target.autoscalerKinds.includes(r.split("/")[0] as string) && !target.helperResource?.(r));
         expect(scalers.length, `${id}: ${scalers.join(", ")}`).toBeLessThanOrEqual(1);
       }
     });

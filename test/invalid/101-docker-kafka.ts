@@ -4,7 +4,7 @@ import { App, Duration, EventTrigger, ScalingPolicy, ServerlessFunction, suppres
 export const backend: "knative" | "keda" | "docker" | undefined = "docker";
 export const expected = {
   code: "ZS-DOCKER-QUEUE-BROKER", path: "bad/fn/q", prop: "queue.broker", message:
-    "bad/fn/q: queue.broker (\"kafka\") is not consumed by the zeroscale gateway yet (Redis Streams and RabbitMQ are); deploy with knative() or keda() for this trigger.",
+    "bad/fn/q: queue.broker (\"kafka\") is not consumed by the zeroscale gateway (Redis Streams, RabbitMQ and NATS JetStream are); deploy with knative() or keda() for this trigger.",
 };
 
 export const app = new App({ name: "bad" });

@@ -24,4 +24,6 @@ export const WITNESSES: Witnesses = {
   "ZS-CLOUDRUN-WINDOW": { backend: "cloudrun", app: policy({ stableWindow: "30s" }) },
   "ZS-CLOUDRUN-BURST": { backend: "cloudrun", app: policy({ burst: { panicWindowPercent: 20 } }) },
   "ZS-CLOUDRUN-COLD-START": { backend: "cloudrun", app: policy({ coldStart: { reject: true } }) },
+  // Cloud Scheduler's retryCount is at most 5.
+  "ZS-CLOUDRUN-DELIVERY": { backend: "cloudrun", app: fnApp((fn) => fn.addTrigger("s", { schedule: { cron: "0 3 * * *" }, delivery: { retries: 8 } }), { image: AR, cpu: "1" }) },
 };

@@ -24,5 +24,7 @@ export const WITNESSES: Witnesses = {
   "ZS-LAMBDA-HTTP-IAM": on(fnApp(http)),
   "ZS-LAMBDA-UNRESERVED": on(fnApp((fn) => fn.addScalingPolicy({ maxInstances: 50 })), { registry: ECR, reserveConcurrency: false }),
   "ZS-LAMBDA-RESERVED-SUM": on(fnApp((fn) => fn.addScalingPolicy({ maxInstances: 950 }))),
+  // A schedule's default delivery: Lambda retries an asynchronous invocation at most twice, 1 and 2 minutes apart.
+  "ZS-LAMBDA-DELIVERY": on(fnApp((fn) => fn.addTrigger("s", { schedule: { cron: "0 3 * * *" } }))),
   "ZS-LAMBDA-URL-ROUTES": on(fnApp((fn) => fn.addTrigger("h", { http: { path: "/api" } })), { registry: ECR, http: "functionUrl" }),
 };
