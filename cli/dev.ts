@@ -2,13 +2,17 @@ import { closeSync, constants, openSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { pino } from "pino";
+import pretty from "pino-pretty";
 import { DockerDriver } from "../runtime/drivers/docker.js";
 import { ProcessDriver } from "../runtime/drivers/process.js";
 import type { Driver } from "../runtime/drivers/types.js";
 import { type ColdStartOverride, type FunctionStatus, Gateway, type GatewayOptions } from "../runtime/gateway/gateway.js";
+import type { PoolEvent } from "../runtime/gateway/pool.js";
+import type { FunctionLiveStats, LogRecord, RequestRecord } from "../runtime/gateway/stats.js";
 import type { ScaleDecision } from "../lib/engines/types.js";
 import type { EngineName } from "../lib/vocabulary.js";
 import { JsonView } from "./dev-json.js";
+import { LiveView, parseFunctionLine } from "./live-view.js";
 import { flagError, listenProblem, readSecretsFile } from "./flags.js";
 import { CliError, loadApp, synthProgram } from "./load.js";
 
@@ -38,6 +42,17 @@ export interface DevOptions {
   readonly allowedHost?: readonly string[];
   /** Status as JSON lines on stdout (cli/dev-json.ts); logs then go to stderr. */
   readonly json?: boolean;
+  /** Open the web console in the default browser once serving. @default false */
+  readonly open?: boolean;
+  /** The global --no-color (false); undefined leaves colour to NO_COLOR / FORCE_COLOR / the terminal. @default undefined */
+  readonly color?: boolean;
+}
+
+/** The terminal view or the --json one. */
+interface DevView {
+  decision(d: ScaleDecision): void;
+  say(text: string): void;
+  render(status: FunctionStatus[], stats?: readonly FunctionLiveStats[]): void;
 }
 
 /** The Gateway edge options the flags ask for (only those given). */
@@ -74,12 +89,17 @@ export async function dev(program: string, opts: DevOptions): Promise<void> {
   const graph = await synthProgram(loaded);
   const baseDir = dirname(file);
   const interactive = process.stdout.isTTY === true && opts.json !== true;
-  // Logs always go to this run's file; on a terminal the live view owns the screen, otherwise stdout gets them too.
+  // Logs always go to this run's file (readable: pino-pretty, level kept); on a terminal the live view owns the screen, otherwise stdout gets them too (JSON lines, as before).
   const logFile = createLogFile(graph.app.name);
-  const toFile = pino.destination({ dest: logFile, sync: false });
+  const toFile = prettyLogFile(logFile);
   const level = opts.logLevel as pino.Level;
   const logger = pino({ level }, interactive ? toFile : pino.multistream([{ level, stream: toFile }, { level, stream: pino.destination(opts.json ? 2 : 1) }]));
-  const fnLog = (fn: string, stream: "stdout" | "stderr", line: string) => logger.info({ fn, stream }, line);
+  // Each function line: to the log file at its own level, and to the live view and the gateway's live stats.
+  const logSinks: ((r: LogRecord) => void)[] = [];
+  const fnLog = (fn: string, stream: "stdout" | "stderr", line: string) => {
+    const record = logFunctionLine(logger, fn, stream, line);
+    for (const sink of logSinks) sink(record);
+  };
   const runtime = opts.runtime ?? ((await DockerDriver.reachable()) ? "docker" : "process");
   const driver: Driver = runtime === "docker" ? new DockerDriver({ baseDir, log: fnLog }) : new ProcessDriver(baseDir, fnLog);
   if (runtime === "docker" && !(await DockerDriver.reachable())) throw flagError("dev", "--runtime", "docker", "finds no Docker engine that answers", "start one (dockerd, Docker Desktop) or use --runtime process", "ZS-CLI-RUNTIME");
@@ -103,15 +123,35 @@ export async function dev(program: string, opts: DevOptions): Promise<void> {
     await gateway.stop().catch(() => undefined);
     throw listenProblem(e, opts) ?? new CliError(String((e as Error).message));
   }
+  const consoleUrl = `${gateway.adminUrl}/`;
   const header = [`zeroscale dev: ${graph.app.name} on ${runtime === "docker" ? "Docker" : "processes"}, ${engine === "zeroscale" ? "scaling as declared" : `emulating ${engine}'s scaling`} (Ctrl-C stops everything)`];
   for (const f of gateway.status()) header.push(`  ${f.id}: ${describeEffective(f.effective, f.coldStart)}`);
   for (const r of gateway.routes) header.push(`  ${gateway.url}${r.path}  ${r.methods.length ? r.methods.join(",") : "*"}${r.host ? ` host ${r.host}` : ""} -> ${r.fn}`);
+  header.push(`  console: ${consoleUrl}${opts.open ? "" : "  (--open opens it in the browser)"}`);
   header.push(`  admin: ${gateway.adminUrl}/status  /metrics  /events`);
   header.push(`  logs: ${logFile}`);
-  const view = opts.json ? new JsonView(gateway, { app: graph.app.name, runtime, engine, logFile }) : new LiveView(header, interactive);
+  // A terminal shows the header cut to its width: the full lines go to the log file (at info whatever --log-level says).
+  if (interactive) {
+    const headerLog = pino({ level: "info" }, toFile);
+    for (const line of header) headerLog.info(line);
+  }
+  // The gateway's live statistics (runtime/gateway/stats.ts: the console's and this view's numbers) get every function line too.
+  const live = gateway.live;
+  logSinks.push((r) => live.log(r));
+  let view: DevView;
+  if (opts.json) view = new JsonView(gateway, { app: graph.app.name, runtime, engine, logFile });
+  else {
+    const liveView = new LiveView(header, { tty: interactive, ...(opts.color !== undefined ? { color: opts.color } : {}), footer: `console ${consoleUrl}  logs ${logFile}` });
+    gateway.on("instance", (e: PoolEvent) => liveView.instance(e));
+    live.on("request", (r: RequestRecord) => liveView.request(r));
+    logSinks.push((r) => liveView.log(r));
+    view = liveView;
+  }
   gateway.on("decision", (d: ScaleDecision) => view.decision(d));
-  const timer = setInterval(() => view.render(gateway.status()), 500);
-  view.render(gateway.status());
+  const draw = () => view.render(gateway.status(), live.snapshot());
+  const timer = setInterval(draw, 500);
+  draw();
+  if (opts.open) void openConsole(consoleUrl, logger);
   await new Promise<void>((resolve) => {
     const stop = () => {
       process.off("SIGINT", stop);
@@ -152,46 +192,42 @@ function describeEffective(e: FunctionStatus["effective"], coldStart: FunctionSt
   return `${e.minInstances}-${e.maxInstances} instances, ${e.metric.type} target ${Number(e.metric.target.toFixed(2))} per instance, ${zero}${base}, ${cold}`;
 }
 
-/** The terminal view: a table redrawn in place on a TTY, one line per scaling decision otherwise. */
-class LiveView {
-  private readonly decisions: string[] = [];
-  private printedHeader = false;
-
-  constructor(
-    private readonly header: string[],
-    private readonly tty: boolean,
-  ) {}
-
-  decision(d: ScaleDecision): void {
-    const line = `${new Date().toISOString().slice(11, 19)} ${d.function} -> ${d.desired} (${d.reason}${d.panicking ? ", panicking" : ""})`;
-    this.decisions.push(line);
-    if (this.decisions.length > 8) this.decisions.shift();
-    if (!this.tty) console.log(line);
+/** `--open`: the console in the default browser (the `open` package, loaded only when asked); a failure is logged, never fatal. */
+async function openConsole(url: string, logger: pino.Logger): Promise<void> {
+  try {
+    const { default: open } = await import("open");
+    const child = await open(url);
+    child.on("error", (e) => logger.warn({ url, err: e.message }, "could not open the console in a browser"));
+  } catch (e) {
+    logger.warn({ url, err: (e as Error).message }, "could not open the console in a browser");
   }
+}
 
-  say(text: string): void {
-    console.log(text);
-  }
+/**
+ * Log one line a function printed at its own level: a JSON log line's level and message (its other
+ * fields as fields), else `info` from stdout and `warn` from stderr. Returns it as the live stats keep it.
+ */
+export function logFunctionLine(logger: pino.Logger, fn: string, stream: "stdout" | "stderr", line: string, at = Date.now()): LogRecord {
+  const parsed = parseFunctionLine(line);
+  const level = parsed.level ?? (stream === "stderr" ? "warn" : "info");
+  const fields: Record<string, unknown> = { fn, stream, ...(parsed.data ? readableFields(parsed.data) : {}) };
+  Object.assign(fields, { fn, stream }); // a line's own "fn" or "stream" never hides which function wrote it
+  logger[level](fields, parsed.level === undefined ? line : parsed.msg);
+  return { at, fn, stream, level, line };
+}
 
-  render(status: FunctionStatus[]): void {
-    if (!this.tty) {
-      if (!this.printedHeader) console.log(this.header.join("\n"));
-      this.printedHeader = true;
-      return;
-    }
-    const rows = status.map((f) => {
-      const i = f.instances;
-      return `  ${f.id.padEnd(28)} ${String(i.ready).padStart(5)} ${String(i.starting).padStart(8)} ${String(i.draining).padStart(8)} ${String(f.inflight).padStart(9)} ${String(f.buffered).padStart(8)}  ${f.state === "crash-looping" ? (f.error ?? "crash-looping") : f.last ? `${f.last.desired}: ${f.last.reason}` : "-"}`;
-    });
-    const out = [
-      ...this.header,
-      "",
-      `  ${"function".padEnd(28)} ${"ready".padStart(5)} ${"starting".padStart(8)} ${"draining".padStart(8)} ${"in-flight".padStart(9)} ${"buffered".padStart(8)}  last decision`,
-      ...rows,
-      "",
-      "  recent scaling decisions:",
-      ...this.decisions.map((d) => `    ${d}`),
-    ];
-    process.stdout.write(`\x1b[H\x1b[2J${out.join("\n")}\n`);
+/** This run's log file as pino-pretty writes it: synchronous appends to the 0600 file, no colour, the level and a UTC time on every line. */
+export function prettyLogFile(file: string): NodeJS.WritableStream {
+  const fd = openSync(file, constants.O_WRONLY | constants.O_APPEND | constants.O_NOFOLLOW);
+  return pretty({ destination: fd, sync: true, colorize: false, translateTime: "UTC:yyyy-mm-dd HH:MM:ss.l'Z'", ignore: "pid,hostname" });
+}
+
+/** A function's JSON log fields for the pretty log: an error given as a stack string becomes `{ message, stack }`, which pino-pretty prints as a stack. */
+function readableFields(data: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...data };
+  for (const key of ["error", "err"]) {
+    const v = out[key];
+    if (typeof v === "string" && v.includes("\n")) out[key] = { message: v.split("\n")[0], stack: v };
   }
+  return out;
 }

@@ -11,6 +11,7 @@ import { imageMapTarget, unbuiltErrors } from "../providers/images/image-map.js"
 import type { ImageBuild } from "../providers/images/spec.js";
 import { type BackendName, backendsWithFlag, type CliBackendOptions, cliBackends } from "./backends.js";
 import { defineBuildCommand } from "./build.js";
+import { defineReplayCommand } from "./replay.js";
 import type { DevOptions } from "./dev.js";
 import { ENGINES } from "../lib/vocabulary.js";
 import { EXIT } from "./exit-codes.js";
@@ -248,6 +249,7 @@ export function createCli(state: RunState = { command: "", json: false, io: new 
     });
 
   defineBuildCommand(cli.command("build"), { io, loadGraph });
+  defineReplayCommand(cli.command("replay"), { io, loadGraph });
 
   cli
     .command("init")
@@ -286,6 +288,7 @@ export function createCli(state: RunState = { command: "", json: false, io: new 
     .addOption(new Option("--allowed-host <host...>", "answer only these Host names on the route port (name, or name:port), 403 otherwise; routes' own hosts are always allowed (default: any host)").argParser(flags.host(dev, "--allowed-host")))
     .addOption(new Option("--log-level <level>", "log level: fatal, error, warn, info, debug, trace or silent").argParser(flags.choice(dev, "--log-level", ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const)).default("info"))
     .option("--json", "print status as JSON lines on stdout (ready, decision, stopping, stopped); logs go to stderr")
+    .option("--open", "open the web console (the admin listener's /) in the default browser once serving")
     .action(async (program: string, opts: DevOptions) => {
       const edgeProblem = edgeFlagsProblem(opts);
       if (edgeProblem) throw edgeProblem;
@@ -294,7 +297,7 @@ export function createCli(state: RunState = { command: "", json: false, io: new 
       }
       if (opts.secrets !== undefined) flags.readSecretsFile(opts.secrets); // a bad file fails before the program loads
       const { dev: run } = await import("./dev.js"); // the runtime loads only for `dev`
-      await run(program, opts);
+      await run(program, cli.opts()["color"] === false ? { ...opts, color: false } : opts); // the global --no-color
     });
 
   return cli;
@@ -313,7 +316,7 @@ export function edgeFlagsProblem(opts: Pick<DevOptions, "headersTimeout" | "requ
   return undefined;
 }
 
-const COMMANDS = ["synth", "validate", "graph", "build", "init", "dev"];
+const COMMANDS = ["synth", "validate", "graph", "build", "replay", "init", "dev"];
 
 /**
  * `--backend knative keda app.ts` (the space-separated form of earlier releases): each backend name

@@ -1,8 +1,12 @@
 // `zeroscale dev` as a user runs it: spawned, serving examples/hello on localhost, stopped with Ctrl-C.
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { stripVTControlCharacters } from "node:util";
 import { describe, expect, it } from "vitest";
-import { coldStartFromFlags } from "../cli/dev.js";
+import { pino } from "pino";
+import { coldStartFromFlags, createLogFile, logFunctionLine, prettyLogFile } from "../cli/dev.js";
 import { freePort } from "../runtime/index.js";
 import { containersOf, hasDocker } from "./support/docker.js";
 import { waitFor } from "./support/gateway.js";
@@ -41,8 +45,8 @@ describe("zeroscale dev", () => {
 });
 
 /** `zeroscale dev` from the sources (tsx), for the flags this tree adds before dist/ is rebuilt. */
-function devFromSource(args: string[]) {
-  const child = spawn(process.execPath, ["--import", "tsx", join(root, "cli/bin.ts"), "dev", "examples/hello/app.ts", "--runtime", "process", "--log-level", "warn", ...args], { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
+function devFromSource(args: string[], env: NodeJS.ProcessEnv = process.env) {
+  const child = spawn(process.execPath, ["--import", "tsx", join(root, "cli/bin.ts"), "dev", "examples/hello/app.ts", "--runtime", "process", "--log-level", "warn", ...args], { cwd: root, stdio: ["ignore", "pipe", "pipe"], env });
   let out = "";
   let stdout = "";
   child.stdout.on("data", (d) => ((out += d), (stdout += d)));
@@ -85,6 +89,94 @@ describe("zeroscale dev flags", () => {
     expect(run.output()).toMatch(/hello\/hello: \d+-\d+ instances, concurrency target [\d.]+ per instance, zero \d+s after the last request, cold start: 503 at once/);
     run.child.kill("SIGINT");
     expect(await run.exited).toBe(0);
+  });
+});
+
+/** A stand-in browser for `open` (its xdg-open hands a URL to $BROWSER when there is no desktop): it records the URLs it is given. */
+function fakeBrowser(): { env: NodeJS.ProcessEnv; opened: () => string } {
+  const dir = mkdtempSync(join(tmpdir(), "zs-browser-"));
+  const script = join(dir, "browser.sh");
+  const out = join(dir, "opened.txt");
+  writeFileSync(script, `#!/bin/sh\necho "$@" >> '${out}'\n`, { mode: 0o755 });
+  const { DISPLAY: _d, WAYLAND_DISPLAY: _w, XDG_CURRENT_DESKTOP: _x, ...env } = process.env;
+  return { env: { ...env, BROWSER: script }, opened: () => (existsSync(out) ? readFileSync(out, "utf8") : "") };
+}
+
+describe("zeroscale dev output", () => {
+  it("prints the console URL and --open opens it; writes a readable log file (pino-pretty: UTC time, level) only its owner can read", async () => {
+    const port = await freePort();
+    const browser = fakeBrowser();
+    const run = devFromSource(["--port", String(port), "--log-level", "info", "--open"], browser.env);
+    expect(await waitFor(() => run.output().includes(`http://127.0.0.1:${port}/hello`) && run.output().includes("logs: "), 30_000)).toBe(true);
+    const consoleUrl = /^ {2}console: (http:\/\/127\.0\.0\.1:(\d+)\/)/m.exec(run.output());
+    expect(consoleUrl).not.toBeNull();
+    expect(run.output()).toContain(`admin: http://127.0.0.1:${consoleUrl?.[2]}/status`);
+    expect(await waitFor(() => browser.opened() !== "", 10_000)).toBe(true);
+    expect(browser.opened().trim()).toBe(consoleUrl?.[1]);
+    expect(await (await fetch(`http://127.0.0.1:${port}/hello?name=log`)).json()).toEqual({ message: "hello, log" });
+    const file = /^ {2}logs: (\S+)$/m.exec(run.output())?.[1] as string;
+    run.child.kill("SIGINT");
+    expect(await run.exited).toBe(0);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    const log = readFileSync(file, "utf8");
+    expect(log).toMatch(/^\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}Z\] INFO: gateway started$/m);
+    expect(log).toMatch(/^ {4}fn: "hello\/hello"$/m); // fields on their own lines, not JSON
+    expect(log.split("\n").filter((l) => l.startsWith("{"))).toEqual([]);
+    // Without a terminal stdout still gets the JSON log lines, as before.
+    expect(run.stdout()).toMatch(/^\{"level":30,.*"msg":"gateway started"/m);
+  });
+
+  // A terminal, as a user has one: util-linux `script` gives dev a pty; Ctrl-C is typed into it.
+  const hasScript = spawnSync("script", ["--version"]).status === 0;
+  it.skipIf(!hasScript && !process.env["CI"])("on a terminal: header with the console URL, then the live table redrawn in place, no colour with NO_COLOR; Ctrl-C stops", async () => {
+    const port = await freePort();
+    const cmd = `${process.execPath} --import tsx ${join(root, "cli/bin.ts")} dev examples/hello/app.ts --runtime process --port ${port} --log-level warn`;
+    const browser = fakeBrowser(); // no --open: never used
+    const { FORCE_COLOR: _forced, ...env } = browser.env; // vitest sets it; NO_COLOR alone must turn colour off
+    const child = spawn("script", ["-qfec", cmd, "/dev/null"], { cwd: root, stdio: ["pipe", "pipe", "pipe"], env: { ...env, NO_COLOR: "1" } });
+    let out = "";
+    child.stdout.on("data", (d) => (out += d));
+    child.stderr.on("data", (d) => (out += d));
+    const exited = new Promise<number | null>((r) => child.on("exit", (code) => r(code)));
+    try {
+      expect(await waitFor(() => out.includes("ready/start/drain"), 30_000)).toBe(true);
+      expect(await (await fetch(`http://127.0.0.1:${port}/hello`)).json()).toEqual({ message: "hello, world" });
+      expect(await waitFor(() => /ready, 1 wanted/.test(out), 10_000)).toBe(true);
+      child.stdin.write("\x03"); // Ctrl-C
+      expect(await waitFor(() => out.includes("stopped."), 20_000)).toBe(true);
+    } finally {
+      if (child.exitCode === null) child.kill("SIGTERM");
+    }
+    await exited;
+    expect(browser.opened()).toBe("");
+    const screen = stripVTControlCharacters(out);
+    expect(screen).toMatch(/^ {2}console: http:\/\/127\.0\.0\.1:\d+\/ {2}\(--open opens it in the browser\)/m);
+    expect(screen).toContain("  hello/hello ");
+    expect(out).not.toContain("\x1b[2J"); // no clear-screen
+    expect(out).not.toMatch(/\x1b\[[0-9;]*m/); // NO_COLOR: no colour escapes
+    expect(out.match(/zeroscale dev: hello on processes/g)).toHaveLength(1); // the header is printed once, not redrawn
+    // Each piece written between line ends and cursor moves fits the 80 columns (the pty reports no size).
+    for (const piece of out.split(/\r?\n|\x1b\[\d*[ABCDGH]/)) expect(stripVTControlCharacters(piece).replace(/\r/g, "").length).toBeLessThanOrEqual(80);
+  });
+});
+
+describe("the dev log file", () => {
+  it("keeps a function's own level: a JSON log line's level and message with its stack as a stack; plain lines info (stdout) or warn (stderr)", () => {
+    const file = createLogFile("levels", mkdtempSync(join(tmpdir(), "zs-log-")), 1);
+    const logger = pino({ level: "info" }, prettyLogFile(file));
+    const stack = "Error: boom\n    at handler (file:///app/index.js:3:9)";
+    const record = logFunctionLine(logger, "shop/api", "stderr", JSON.stringify({ level: "error", msg: "handler failed", error: stack }), 42);
+    expect(record).toEqual({ at: 42, fn: "shop/api", stream: "stderr", level: "error", line: JSON.stringify({ level: "error", msg: "handler failed", error: stack }) });
+    expect(logFunctionLine(logger, "shop/api", "stdout", '{"level":30,"time":1,"pid":9,"msg":"served","path":"/cart"}').level).toBe("info");
+    expect(logFunctionLine(logger, "shop/api", "stdout", "plain hello").level).toBe("info");
+    expect(logFunctionLine(logger, "shop/api", "stderr", "oops").level).toBe("warn");
+    const log = readFileSync(file, "utf8"); // written synchronously
+    expect(log).toMatch(/^\[[^\]]+Z\] ERROR: handler failed\n {4}fn: "shop\/api"\n {4}stream: "stderr"\n {4}error: \{\n/m);
+    expect(log).toMatch(/\n {6,}Error: boom\n {6,}at handler \(file:\/\/\/app\/index\.js:3:9\)\n/); // the stack on its own lines, not "\n" inside JSON
+    expect(log).toMatch(/\] INFO: served\n {4}fn: "shop\/api"\n {4}stream: "stdout"\n {4}path: "\/cart"\n/);
+    expect(log).toMatch(/\] INFO: plain hello\n/);
+    expect(log).toMatch(/\] WARN: oops\n/);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
   });
 });
 

@@ -18,10 +18,12 @@ import { dispatch } from "./dispatch.js";
 import { Router } from "./router.js";
 import type { Deliver } from "./schedules.js";
 import { startAdmin } from "./admin.js";
+import type { Settled } from "../connectors/retry.js";
 import { EventSources, type TriggerDeliveryStats } from "./events.js";
 import { BodyBudget, drainBody, freePort, json, readBoundedBody } from "./http.js";
 import { applyEdgeLimits, checkRequest, EDGE_DRAIN_BYTES, type EdgeLimits, edgeLimits, serverOptions } from "./edge.js";
 import { headerProblem, stripHopByHop } from "./headers.js";
+import { LiveStats } from "./stats.js";
 
 export { freePort } from "./http.js";
 
@@ -130,6 +132,8 @@ interface Fn {
   /** The queue backlog of the connectors delivering to it. */
   backlog?: () => number;
   last?: ScaleDecision;
+  /** Set by the console's scale-to-zero: decisions are held at 0 until new work arrives or the engine decides 0 itself (`ticks`: seconds held so far). */
+  forcedZero?: { ticks: number } | undefined;
   /** Usage probe of a cpu/memory function: not yet, under way, or done. */
   probe?: "running" | "done" | undefined;
   /** Why its cpu/memory metric cannot be measured on this runtime (it is then never scaled on it); undefined while it can. */
@@ -168,6 +172,8 @@ export interface FunctionStatus {
  */
 export class Gateway extends EventEmitter {
   readonly metrics = new GatewayMetrics();
+  /** What the console and the live view show: requests, rates, errors, latency, cold starts, instance-seconds, logs (fed by `zeroscale dev`). */
+  readonly live = new LiveStats();
   readonly log: Logger;
   private readonly fns = new Map<string, Fn>();
   private readonly router: Router;
@@ -316,6 +322,24 @@ export class Gateway extends EventEmitter {
     });
   }
 
+  /**
+   * The console's scale-to-zero: the function's decisions are held at 0 from the next tick (its
+   * instances drain and stop) until new work arrives or its engine decides 0 itself; returns how many
+   * instances were running.
+   */
+  scaleToZero(fnId: string): number {
+    const f = this.fns.get(fnId);
+    if (!f) return 0;
+    f.forcedZero = { ticks: 0 };
+    this.log.info({ fn: fnId, instances: f.pool.active }, "scale to zero requested from the console");
+    return f.pool.active;
+  }
+
+  /** Fire schedule trigger `triggerId` now, as its cron would (the console's "fire now"); undefined when no schedule of that id runs. */
+  fireSchedule(triggerId: string): { id: string; settled: Promise<Settled> } | undefined {
+    return this.events?.fire(triggerId);
+  }
+
   /** Per schedule and queue trigger: events delivered, retried, dead-lettered, dropped (the admin /status). */
   deliveryStats(): TriggerDeliveryStats[] {
     return this.events?.stats(this.graph.nodes.filter((n): n is TriggerNode => n.kind === "trigger")) ?? [];
@@ -329,16 +353,21 @@ export class Gateway extends EventEmitter {
   readonly deliver: Deliver = async (fnId, trigger, event, o) => {
     const fn = this.fns.get(fnId);
     if (!fn) return 404;
+    const started = performance.now();
+    const cold = fn.pool.counts().ready === 0;
+    const record = (status: number) => this.live.request({ at: Date.now(), fn: fnId, method: "EVENT", path: trigger, status, ms: performance.now() - started, coldStart: cold });
     const arrival = fn.pool.arrive();
     const signal = o?.timeoutMs === undefined ? undefined : AbortSignal.timeout(o.timeoutMs);
     const out = await dispatch(fn, this.plane, { method: "POST", path: "/", headers: event.headers, body: event.body }, { kind: "event", extraHeaders: {}, arrival, signal });
     if (!out.ok && out.clientGone && signal?.aborted) {
       this.metrics.deliveries.inc({ trigger, outcome: "failed" });
+      record(504);
       throw new Error(`${fnId} did not answer within the delivery timeout (${o?.timeoutMs}ms)`);
     }
     if (!out.ok) {
       this.metrics.deliveries.inc({ trigger, outcome: out.retryAfterSeconds !== undefined ? "no-instance" : "failed" });
       this.log.warn({ trigger, fn: fnId, err: out.message }, "event not delivered");
+      record(out.status);
       return out.status;
     }
     try {
@@ -351,10 +380,12 @@ export class Gateway extends EventEmitter {
       });
       const code = res.statusCode ?? 0;
       this.metrics.deliveries.inc({ trigger, outcome: code >= 200 && code < 300 ? "ok" : "failed" });
+      record(code);
       return code;
     } catch (e) {
       this.metrics.deliveries.inc({ trigger, outcome: "failed" });
       this.log.warn({ trigger, fn: fnId, err: (e as Error).message }, "event delivery failed");
+      record(502);
       return 502;
     } finally {
       out.release();
@@ -410,6 +441,7 @@ export class Gateway extends EventEmitter {
     // A request reached the function at zero: the controller (not the pool) decides what happens.
     pool.onActivate = () => controller.activate();
     this.fns.set(node.id, fn);
+    this.live.declare(node.id);
   }
 
   private instanceEnv(node: FunctionNode): Record<string, string> {
@@ -427,6 +459,7 @@ export class Gateway extends EventEmitter {
       if (e.state === "ready" && e.coldStartMs !== undefined) {
         this.metrics.coldStarts.inc({ function: e.fn });
         this.metrics.coldStartSeconds.observe({ function: e.fn }, e.coldStartMs / 1000);
+        this.live.coldStart(e.fn, e.coldStartMs);
       }
       const level = e.state === "failed" || e.reason?.startsWith("exited unexpectedly") ? "warn" : "info";
       this.log[level]({ fn: e.fn, instance: e.id, state: e.state, coldStartMs: e.coldStartMs, reason: e.reason }, "instance");
@@ -500,7 +533,13 @@ export class Gateway extends EventEmitter {
       this.metrics.instances.set({ function: f.node.id, state: "draining" }, counts.draining);
       this.metrics.buffered.set({ function: f.node.id }, f.pool.buffered);
       this.metrics.inflight.set({ function: f.node.id }, f.pool.inflight);
-      const decision = f.controller.tick(sample, (d) => (f.unmeasurable ? { ...d, reason: `${f.unmeasurable} (${d.reason})` } : d));
+      this.live.instances(f.node.id, counts.ready + counts.starting + counts.draining, { ...counts, inflight: f.pool.inflight, buffered: f.pool.buffered });
+      // New work (after the second the request came in, whose arrivals predate it): the engine decides again.
+      if (f.forcedZero && f.forcedZero.ticks++ > 0 && (sample.arrivals > 0 || sample.backlog > 0)) f.forcedZero = undefined;
+      const decision = f.controller.tick(sample, (d) => {
+        const held = f.forcedZero ? (d.desired === 0 ? ((f.forcedZero = undefined), d) : { ...d, desired: 0, reason: `scaled to zero from the console (the engine wanted ${d.desired}: ${d.reason})` }) : d;
+        return f.unmeasurable ? { ...held, reason: `${f.unmeasurable} (${held.reason})` } : held;
+      });
       if (!decision) continue;
       this.metrics.desired.set({ function: f.node.id }, decision.desired);
       // Emit when the count or the kind of reason changes (not for every tick of a countdown or a moving average).
@@ -562,9 +601,11 @@ export class Gateway extends EventEmitter {
     }
     const fn = this.fns.get(match.route.fn) as Fn;
     const fnId = fn.node.id;
+    const cold = fn.pool.counts().ready === 0;
     const finish = (code: number) => {
       this.metrics.requestsFor(fnId, code).inc();
       this.metrics.latencyFor(fnId).observe((performance.now() - started) / 1000);
+      this.live.request({ at: Date.now(), fn: fnId, method: req.method ?? "GET", path, status: code, ms: performance.now() - started, coldStart: cold });
     };
     // Counted once, now, and in flight while its body arrives (a slow upload keeps the function up).
     const arrival = fn.pool.arrive();
