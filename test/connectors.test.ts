@@ -45,6 +45,8 @@ interface AppOptions {
   readonly deadLetterQueue?: string;
   /** A dead-letter function recording to this file. */
   readonly deadLetterFile?: string;
+  /** The dead-letter function answers 503 to its first this many events. */
+  readonly deadLetterFailFirst?: number;
   /** The handler holds each event this long. */
   readonly holdMs?: number;
   /** delivery.timeout */
@@ -55,7 +57,7 @@ interface AppOptions {
 function queueApp(name: string, c: BrokerClient, queue: string, o: AppOptions): App {
   const app = new App({ name });
   const fn = new ServerlessFunction(app, "worker", { code: { path: "functions", handler: "deliveries.js#recorder" }, concurrency: 1, env: { EVENTS_FILE: o.file, POISON: o.poison ?? "", HOLD_MS: String(o.holdMs ?? 0) } });
-  const dead = o.deadLetterFile ? new ServerlessFunction(app, "dead", { code: { path: "functions", handler: "deliveries.js#recorder" }, env: { EVENTS_FILE: o.deadLetterFile } }) : undefined;
+  const dead = o.deadLetterFile ? new ServerlessFunction(app, "dead", { code: { path: "functions", handler: "deliveries.js#recorder" }, env: { EVENTS_FILE: o.deadLetterFile, FAIL_FIRST: String(o.deadLetterFailFirst ?? 0) } }) : undefined;
   fn.addTrigger("q", {
     queue: { broker: c.broker, connection: c.url, name: queue, consumerGroup: "workers" },
     delivery: {
@@ -172,6 +174,22 @@ for (const broker of ["redis", "rabbitmq", "nats"] as const) {
       expect(ev["zeroscalefailure"]).toBe("HTTP 500");
       expect(ev["zeroscaleattempts"]).toBe("2");
       expect(ev.data).toEqual({ order: "POISON" });
+      const g = gateway;
+      gateway = undefined;
+      await g.stop();
+      expect(await waitFor(() => client!.allAcked(queue, "workers"), 5000)).toBe(true);
+    });
+    it("a dead letter that fails is tried again until it takes the message: the target is not attempted again, nothing is lost", { timeout: 60_000 }, async () => {
+      client = await brokerClient(broker);
+      const queue = unique(`zs-dldown-${broker}`);
+      const file = tmpFile(broker);
+      const dlFile = tmpFile(`${broker}-dldown`);
+      await client.prepare(queue);
+      gateway = await startGateway(queueApp(`dldown${broker.slice(0, 3)}`, client, queue, { file, poison: "POISON", retries: 1, delay: "100ms", deadLetterFile: dlFile, deadLetterFailFirst: 2 }), new ProcessDriver(FIXTURES));
+      const id = (await client.publish(queue, { order: "POISON" })) as string;
+      expect(await waitFor(() => read(dlFile).some((d) => d.phase === "done"), 30_000)).toBe(true);
+      expect(read(dlFile).map((d) => [d.phase, d.headers["ce-id"]])).toEqual([["failed", id], ["failed", id], ["done", id]]);
+      expect(read(file).filter((d) => d.headers["ce-id"] === id)).toHaveLength(2); // 1 + 1 retry, never again
       const g = gateway;
       gateway = undefined;
       await g.stop();

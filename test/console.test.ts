@@ -159,6 +159,13 @@ describe("console actions", () => {
     const bad = await fetch(`${gw.adminUrl}/actions/fire`, { method: "POST", headers: { "content-type": "application/json" }, body: "{not json" });
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { error: string }).error).toContain("not JSON");
+    // A page of another origin (fetch sends Origin): refused, whatever its body.
+    const port = new URL(gw.adminUrl).port;
+    const cross = await fetch(`${gw.adminUrl}/actions/scale-to-zero`, { method: "POST", headers: { "content-type": "application/json", origin: "http://evil.example" }, body: '{"fn":"console-api/api"}' });
+    expect(cross.status).toBe(403);
+    expect(((await cross.json()) as { error: string }).error).toContain("evil.example");
+    const own = await fetch(`${gw.adminUrl}/actions/fire`, { method: "POST", headers: { "content-type": "application/json", origin: `http://127.0.0.1:${port}` }, body: '{"trigger":"console-api/nope"}' });
+    expect(own.status).toBe(404); // past the origin check (an unknown trigger)
   });
 
   it("invoke goes through the route port like a client", async () => {
@@ -181,7 +188,9 @@ describe("console actions", () => {
   it("fire delivers the schedule's event now, with its delivery policy", async () => {
     const res = await post(gw, "fire", { trigger: "console-api/worker/nightly" });
     expect(res.status).toBe(200);
-    expect(await res.json()).toMatchObject({ trigger: "console-api/worker/nightly", target: "console-api/worker", settled: "delivered" });
+    const fired = (await res.json()) as { id: string };
+    expect(fired).toMatchObject({ trigger: "console-api/worker/nightly", target: "console-api/worker", settled: "delivered" });
+    expect(fired.id).toMatch(/^console-api\/worker\/nightly@\d{4}-\d\d-\d\dT[\d:.]+Z#manual-1$/); // its own id, never a cron firing's
     expect(await waitFor(async () => ((await (await fetch(`${gw.adminUrl}/logs?fn=console-api/worker&q=event%20dev.zeroscale.schedule`)).json()) as { logs: unknown[] }).logs.length === 1, 5000)).toBe(true);
     const unknown = await post(gw, "fire", { trigger: "console-api/nope" });
     expect(unknown.status).toBe(404);

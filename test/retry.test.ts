@@ -177,6 +177,38 @@ describe("retry engine", () => {
     expect(await Promise.all(runs)).toEqual(["held", "held", "held"]);
   });
 
+  it("a failing dead letter is tried again (backoff, capped) until it takes the message; the target is not attempted again; ack once", async () => {
+    const clock = fakeClock();
+    const policy: RetryPolicy = { retries: 1, backoff: { policy: "exponential", delayMs: 100 }, deadLetter: { type: "function", target: "app/dl" }, timeoutMs: undefined };
+    // target: 500, 500 (1 + 1 retry); dead-letter function: 503, refused, 503, then 200
+    const d = fakeDeliver([500, 500, 503, 0, 503, 200]);
+    const engine = new RetryEngine({ trigger: "app/t", target: "app/fn", policy, deliver: d, log, maxInflight: 1, clock });
+    const j = job();
+    expect(await engine.run(j)).toBe("dead-lettered");
+    expect(d.calls.map((c) => c.fn)).toEqual(["app/fn", "app/fn", "app/dl", "app/dl", "app/dl", "app/dl"]);
+    expect(clock.waits).toEqual([200, 200, 400, 800]); // the retry, then the dead letter's own tries
+    expect(j.acked).toBe(1);
+    expect(engine.stats).toMatchObject({ retried: 1, deadLettered: 1, dropped: 0 });
+    // A dead-letter queue that fails twice: the same, through toQueue.
+    let fails = 2;
+    const q = job({ toQueue: async () => { if (fails-- > 0) throw new Error("queue down"); } });
+    const engine2 = new RetryEngine({ trigger: "app/t", target: "app/fn", policy: { ...policy, deadLetter: { type: "queue", name: "dlq" } }, deliver: fakeDeliver([500]), log, maxInflight: 1, clock: fakeClock() });
+    expect(await engine2.run(q)).toBe("dead-lettered");
+    expect(q.acked).toBe(1);
+  });
+
+  it("a dead letter still failing when the engine stops leaves the message held (unacknowledged with the broker)", async () => {
+    const never: Clock = { now: () => 0, sleep: (_ms, signal) => new Promise((r) => signal.addEventListener("abort", () => r(false), { once: true })) };
+    const policy: RetryPolicy = { retries: 0, backoff: { policy: "linear", delayMs: 10 }, deadLetter: { type: "function", target: "app/dl" }, timeoutMs: undefined };
+    const engine = new RetryEngine({ trigger: "app/t", target: "app/fn", policy, deliver: fakeDeliver([500, 500]), log, maxInflight: 1, clock: never });
+    const j = job();
+    const run = engine.run(j);
+    await new Promise((r) => setTimeout(r, 20));
+    await engine.stop();
+    expect(await run).toBe("held");
+    expect(j.acked).toBe(0);
+  });
+
   it("nextStep is the whole policy", () => {
     const p: RetryPolicy = { retries: 2, backoff: { policy: "exponential", delayMs: 100 }, deadLetter: null, timeoutMs: undefined };
     expect(nextStep(p, 1, true)).toEqual({ kind: "ack" });

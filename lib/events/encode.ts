@@ -83,15 +83,19 @@ export function sniffContentType(body: Buffer): string {
   return "application/octet-stream";
 }
 
-/** A schedule trigger's event for one firing (its id is stable across the firing's retries). */
-export function encodeScheduleEvent(style: EnvelopeStyle, t: TriggerNode, fire: { time: Date }, ctx: EnvelopeContext = {}): EncodedEvent {
+/**
+ * A schedule trigger's event for one firing (its id is stable across the firing's retries):
+ * `<trigger id>@<firing time>` unless `fire.id` names it (a manual firing, which must not share a cron
+ * firing's id).
+ */
+export function encodeScheduleEvent(style: EnvelopeStyle, t: TriggerNode, fire: { time: Date; id?: string }, ctx: EnvelopeContext = {}): EncodedEvent {
   if (t.source.type !== "schedule") throw new Error(`zeroscale bug: ${t.id} is not a schedule trigger`);
   const data = t.source.data;
   const payload = data === null ? undefined : typeof data === "string" ? { data: Buffer.from(data, "utf8"), datacontenttype: "text/plain" } : { data: Buffer.from(JSON.stringify(data), "utf8"), datacontenttype: "application/json" };
   const time = fire.time.toISOString();
   switch (style) {
     case "zeroscale":
-      return encode({ type: ZEROSCALE_TYPES.schedule, source: zeroscaleSource(t), id: `${t.id}@${time}`, time, ...payload });
+      return encode({ type: ZEROSCALE_TYPES.schedule, source: zeroscaleSource(t), id: fire.id ?? `${t.id}@${time}`, time, ...payload });
     case "knative":
       // PingSource: a fresh UUID per firing, source /apis/v1/namespaces/<ns>/pingsources/<name>, data and contentType as declared.
       return encode({ type: KNATIVE_TYPES.schedule, source: `/apis/v1/namespaces/${ctx.namespace ?? "default"}/pingsources/${t.name}`, id: randomUUID(), time, ...payload });

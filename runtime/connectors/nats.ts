@@ -28,14 +28,16 @@ export async function ensureNatsStream(jsm: JetStreamManager, subject: string): 
  * stream holding queue.name (created as natsStreamName(subject) when none does). Each message is one
  * CloudEvent (id: its Nats-Msg-Id header, else `<stream>:<sequence>`) run through the retry engine,
  * one attempt per delivery: ack after a 2xx; a failed attempt is nak'ed with the backoff delay (the
- * server redelivers it; it holds no slot meanwhile), with max_deliver = retries + 1. After the last
+ * server redelivers it; it holds no slot meanwhile), with max_deliver unlimited: the attempts are
+ * counted from the delivery count, so they survive a restart, and the server never gives a message
+ * up (one whose dead letter cannot be written yet is redelivered, not lost). After the last
  * failed attempt the connector publishes it to the dead-letter subject (its stream created likewise:
  * the DLQ stream; the payload and headers + Zeroscale-Original-Id, Zeroscale-Failure,
  * Zeroscale-Attempts, Zeroscale-Source, Nats-Msg-Id = the original id so a repeat is deduplicated),
- * or sends it to the dead-letter function, THEN term()s the original. When the consumer stops during
- * the last attempt, the server gives up on the message and announces it on
- * $JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES.<stream>.<consumer>: the connector reads the message by
- * its sequence and dead-letters it then (advisories are not stored: a gateway must be running).
+ * or sends it to the dead-letter function, THEN term()s the original; a redelivery whose attempts
+ * are all made goes straight to the dead letter. For a consumer made with a max_deliver bound, the
+ * server's MAX_DELIVERIES advisory ($JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES.<stream>.<consumer>)
+ * is still read: the connector fetches the message by its sequence and dead-letters it.
  */
 export class NatsConnector implements Connector {
   readonly trigger: string;
@@ -98,13 +100,15 @@ export class NatsConnector implements Connector {
   /** The durable pull consumer, created or brought to the trigger's policy. */
   private async ensureConsumer(): Promise<void> {
     const { name, consumerGroup } = this.o.source;
-    const retries = this.o.delivery?.retries ?? this.o.trigger.delivery?.retries ?? 3;
     const cfg: Partial<ConsumerConfig> = {
       durable_name: consumerGroup,
       ack_policy: AckPolicy.Explicit,
       deliver_policy: DeliverPolicy.All,
       filter_subject: name,
-      max_deliver: retries + 1,
+      // Unlimited: the engine counts attempts from deliveryCount and dead-letters after retries + 1, and a
+      // message whose dead letter could not be written (or whose consumer stopped) is redelivered, never
+      // given up by the server. (A consumer made with a bound still has the MAX_DELIVERIES advisory below.)
+      max_deliver: -1,
       ack_wait: nanos(NATS_ACK_WAIT_MS),
       max_ack_pending: Math.max(1, this.o.maxInflight) + MAX_WAITING,
     };

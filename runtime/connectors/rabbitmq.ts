@@ -25,8 +25,10 @@ export function rabbitMessageId(queue: string, msg: Pick<ConsumeMessage, "conten
  * after the last failed attempt it is published to the dead-letter queue (durable; the same body and
  * properties, message-id = the original id, headers x-zeroscale-failure / x-zeroscale-attempts /
  * x-zeroscale-original-queue) on a publisher-confirm channel, or sent to the dead-letter function,
- * THEN acked. A quorum queue's x-delivery-count resumes the attempts after a restart; a classic queue
- * has none, so a message redelivered after a crash starts its attempts again.
+ * THEN acked (a failing dead letter is tried again in-process, the message held meanwhile). A quorum
+ * queue's x-delivery-count counts redeliveries (not in-process attempts): after a crash a message
+ * resumes from it, so it may get up to `retries` more attempts; a classic queue has none, so a
+ * message redelivered after a crash starts its attempts again.
  */
 export class RabbitmqConnector implements Connector {
   readonly trigger: string;
@@ -52,6 +54,9 @@ export class RabbitmqConnector implements Connector {
   static async start(o: ConnectorOptions): Promise<RabbitmqConnector> {
     const conn = await connect(o.url);
     const ch = await conn.createChannel();
+    // Without listeners an 'error' (the broker closing the connection or channel) would throw in the gateway.
+    conn.on("error", (e: Error) => o.log.error({ trigger: o.trigger.id, err: e.message }, "rabbitmq connection error"));
+    ch.on("error", (e: Error) => o.log.error({ trigger: o.trigger.id, err: e.message }, "rabbitmq channel error"));
     await ch.assertQueue(o.source.name, { durable: true });
     const prefetch = Math.max(1, o.maxInflight) + MAX_WAITING;
     await ch.prefetch(prefetch);
@@ -125,8 +130,19 @@ export class RabbitmqConnector implements Connector {
   }
 
   private async deadLetter(name: string, msg: ConsumeMessage, id: string, f: Failure): Promise<void> {
-    this.confirm ??= this.conn.createConfirmChannel();
-    const ch = await this.confirm;
+    // A channel the broker closed (e.g. a failed publish) is replaced on the next try of the dead letter.
+    this.confirm ??= this.conn.createConfirmChannel().then((c) => {
+      c.on("error", (e: Error) => this.o.log.error({ trigger: this.o.trigger.id, err: e.message }, "rabbitmq dead-letter channel error"));
+      c.on("close", () => {
+        this.confirm = undefined;
+        this.asserted.clear();
+      });
+      return c;
+    });
+    const ch = await this.confirm.catch((e: unknown) => {
+      this.confirm = undefined;
+      throw e;
+    });
     if (!this.asserted.has(name)) {
       await ch.assertQueue(name, { durable: true });
       this.asserted.add(name);

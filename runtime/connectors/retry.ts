@@ -22,6 +22,9 @@ import type { Deliver } from "../gateway/schedules.js";
 /** The most messages one engine keeps waiting in backoff; at the bound the connector stops reading. */
 export const MAX_WAITING = 10_000;
 
+/** The longest wait between two tries of a failing dead letter, ms (they follow the trigger's backoff up to this). */
+export const DEAD_LETTER_RETRY_MAX_MS = 30_000;
+
 /** Time, injectable for tests. `sleep` resolves early (false) when `signal` aborts. */
 export interface Clock {
   now(): number;
@@ -248,18 +251,26 @@ export class RetryEngine {
       this.o.onOutcome?.("dropped");
       return "dropped";
     }
-    try {
-      if (dl.type === "function") {
-        const r = await this.attempt(dl.target, withFailure(job.event, failure));
-        if (r === null) return "held";
-        if (!r.ok) throw new Error(`dead-letter function ${dl.target} answered ${r.reason}`);
-      } else {
-        if (!job.toQueue) throw new Error(`a dead-letter queue (${dl.name}) is not supported here`);
-        await job.toQueue(dl.name, failure);
+    // A failing dead letter is tried again (the trigger's backoff, capped) until it takes the message or the
+    // engine stops: the message stays unacknowledged meanwhile, and the target is not attempted again.
+    for (let tries = 1; ; tries++) {
+      try {
+        if (dl.type === "function") {
+          const r = await this.attempt(dl.target, withFailure(job.event, failure));
+          if (r === null) return "held";
+          if (!r.ok) throw new Error(`dead-letter function ${dl.target} answered ${r.reason}`);
+        } else {
+          if (!job.toQueue) throw new Error(`a dead-letter queue (${dl.name}) is not supported here`);
+          await job.toQueue(dl.name, failure);
+        }
+        break;
+      } catch (e) {
+        const waitMs = Math.min(DEAD_LETTER_RETRY_MAX_MS, backoffDelayMs(this.o.policy.backoff.policy, this.o.policy.backoff.delayMs, tries));
+        this.o.log.error({ ...log, err: (e as Error).message, try: tries, retryInMs: waitMs }, "the dead letter failed; trying it again (the message stays unacknowledged)");
+        this.waiting++;
+        const slept = await this.clock.sleep(waitMs, this.abort.signal).finally(() => this.waiting--);
+        if (!slept) return "held";
       }
-    } catch (e) {
-      this.o.log.error({ ...log, err: (e as Error).message }, "the dead letter failed; the message stays unacknowledged with the broker");
-      return "held";
     }
     await job.ack("dead-lettered");
     this.o.log.warn({ ...log, deadLetter: dl.type === "function" ? dl.target : dl.name }, "delivery failed after the last retry: dead-lettered");

@@ -123,6 +123,14 @@ export async function handleConsole(host: ConsoleHost, timeline: Ring<TimelineEn
         res.setHeader("allow", "POST");
         return (send(res, 405, { error: `${path} takes POST with a JSON body` }), true);
       }
+      // Defence in depth beside the JSON content type (which makes a browser preflight): a request a
+      // browser sends from another origin says so, and is refused.
+      const origin = req.headers.origin;
+      const port = (req.socket.localPort ?? 0).toString();
+      if (origin !== undefined && !["127.0.0.1", "localhost", "[::1]"].some((h) => origin === `http://${h}:${port}`)) {
+        req.resume();
+        return (send(res, 403, { error: `actions are refused from origin ${JSON.stringify(origin)}: only the console itself (http://127.0.0.1:${port}) may send them` }), true);
+      }
       send(res, 200, await act(host, await readJson(req)));
       return true;
     }

@@ -34,7 +34,7 @@ export interface SchedulerOptions {
 export class Scheduler {
   private readonly jobs: Cron[] = [];
   private readonly engines = new Map<string, RetryEngine>();
-  private readonly fires = new Map<string, (time: Date) => { id: string; settled: Promise<Settled> }>();
+  private readonly fires = new Map<string, (time: Date, manual?: boolean) => { id: string; settled: Promise<Settled> }>();
 
   constructor(
     private readonly deliver: Deliver,
@@ -57,9 +57,13 @@ export class Scheduler {
         ...(onOutcome ? { onOutcome: (x: Outcome) => onOutcome(t.id, x) } : {}),
       });
       this.engines.set(t.id, engine);
-      const fire = (time: Date) => {
-        time.setMilliseconds(0);
-        const event = encodeScheduleEvent(this.o.style ?? "zeroscale", t, { time }, { namespace: this.o.namespace ?? "default" });
+      let manual = 0;
+      const fire = (time: Date, isManual = false) => {
+        // A cron firing's id is its second (the same on every retry); a manual one gets its own, so an
+        // idempotent handler never skips it as a repeat of a cron firing in the same second.
+        if (!isManual) time.setMilliseconds(0);
+        const id = isManual ? `${t.id}@${time.toISOString()}#manual-${++manual}` : undefined;
+        const event = encodeScheduleEvent(this.o.style ?? "zeroscale", t, { time, ...(id ? { id } : {}) }, { namespace: this.o.namespace ?? "default" });
         return { id: event.id, settled: engine.run({ id: event.id, event, ack: async () => undefined }) };
       };
       this.fires.set(t.id, fire);
@@ -73,7 +77,7 @@ export class Scheduler {
    * counted in its stats): the console's "fire now". Undefined for a trigger this scheduler does not run.
    */
   fire(triggerId: string, time = new Date()): { id: string; settled: Promise<Settled> } | undefined {
-    return this.fires.get(triggerId)?.(time);
+    return this.fires.get(triggerId)?.(time, true);
   }
 
   /** Next fire time of each job (for the status endpoint). */
