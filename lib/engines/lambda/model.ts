@@ -62,7 +62,8 @@ export const lambdaEngine: EngineModel = {
     const metric: EffectiveScaling["metric"] =
       batch === null ? { type: "concurrency", target: LAMBDA_DEFAULTS.requestsPerEnvironment, capacity: LAMBDA_DEFAULTS.requestsPerEnvironment } : { type: "queueLength", target: batch, capacity: batch };
     const what = batch === null ? "one request per environment" : `one batch of up to ${batch} message${batch === 1 ? "" : "s"} per environment (the event source mapping's batchSize)`;
-    if (say && (p.metric.type !== metric.type || base.metric.target !== metric.target)) {
+    // The per-instance capacity too: a target that works out to 1 (e.g. concurrency 50 at 2 %) still declares 50 per instance.
+    if (say && (p.metric.type !== metric.type || base.metric.target !== metric.target || base.metric.capacity !== metric.capacity)) {
       d.warn("ZS-LAMBDA-METRIC", p.id, `metric.${p.metric.type}`, p.metric.target, `is not a Lambda setting: Lambda runs ${what}, so the effective target is ${metric.type} ${metric.target}`, batch === null ? "remove the metric, or deploy with knative() or docker() to scale on it" : "set the queue trigger's batchSize to the messages one instance should take");
     }
     if (say && p.targetUtilizationPercent !== 70 && batch === null && base.metric.target !== metric.target) {
