@@ -18,6 +18,12 @@ export default defineConfig({
     ],
   },
   test: {
+    // The sources import the ajv standalone validators scripts/build-validators.mjs generates (the
+    // build does too); regenerate them when a schema changed since.
+    globalSetup: ["./scripts/build-validators.mjs"],
+    // synth's graph self-check (the produced graph against graph.schema.json: a zeroscale-bug guard)
+    // runs in zeroscale's own tests only; the CLI and users' synth() leave it off.
+    env: { ZEROSCALE_SELF_CHECK: "1" },
     include: ["test/**/*.test.ts", "examples/**/*.test.ts"],
     pool: "forks", // Pulumi's runtime is process-global; keep one file per fresh process
     isolate: true,

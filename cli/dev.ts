@@ -13,7 +13,8 @@ import type { ScaleDecision } from "../lib/engines/types.js";
 import type { EngineName } from "../lib/vocabulary.js";
 import { JsonView } from "./dev-json.js";
 import { LiveView, parseFunctionLine } from "./live-view.js";
-import { flagError, listenProblem, readSecretsFile } from "./flags.js";
+import { type FlagError, flagError, listenProblem, readSecretsFile } from "./flags.js";
+import { findHaproxy } from "../runtime/gateway/planes.js";
 import { CliError, loadApp, synthProgram } from "./load.js";
 
 /** Options of `zeroscale dev`. */
@@ -28,6 +29,8 @@ export interface DevOptions {
   readonly logLevel: string;
   /** The engine whose scaling semantics the gateway runs. @default "zeroscale" */
   readonly emulate?: EngineName;
+  /** What carries requests: the gateway's own Node proxy, or HAProxy (haproxy on PATH). @default "node" */
+  readonly dataPlane?: "node" | "haproxy";
   /** Cold-start overrides for every function (parsed: requests, ms). */
   readonly coldStartBuffer?: number;
   readonly coldStartWait?: number;
@@ -82,8 +85,17 @@ export function coldStartFromFlags(opts: Pick<DevOptions, "coldStartBuffer" | "c
   };
 }
 
+/** `--data-plane haproxy` without haproxy on this machine: a flag diagnostic naming what to install (exit 2, as other usage errors), else undefined. */
+export function dataPlaneProblem(opts: Pick<DevOptions, "dataPlane">, find: () => string | undefined = findHaproxy): FlagError | undefined {
+  if (opts.dataPlane !== "haproxy" || find() !== undefined) return undefined;
+  return flagError("dev", "--data-plane", "haproxy", "finds no haproxy on PATH (nor /usr/sbin/haproxy)", "install it (apt-get install haproxy) or use --data-plane node", "ZS-CLI-DATA-PLANE");
+}
+
 /** `zeroscale dev <app>`: stand the app up on this machine until Ctrl-C. */
 export async function dev(program: string, opts: DevOptions): Promise<void> {
+  const planeProblem = dataPlaneProblem(opts);
+  if (planeProblem) throw planeProblem;
+  const dataPlane = opts.dataPlane ?? "node";
   const loaded = await loadApp(program);
   const { file } = loaded;
   const graph = await synthProgram(loaded);
@@ -111,6 +123,7 @@ export async function dev(program: string, opts: DevOptions): Promise<void> {
     port: Number(opts.port),
     adminPort: Number(opts.adminPort),
     engine,
+    dataPlane,
     scaleToZeroGracePeriodSeconds: Number(opts.grace),
     ...(coldStart ? { coldStart } : {}),
     ...edgeFromFlags(opts),
@@ -124,7 +137,7 @@ export async function dev(program: string, opts: DevOptions): Promise<void> {
     throw listenProblem(e, opts) ?? new CliError(String((e as Error).message));
   }
   const consoleUrl = `${gateway.adminUrl}/`;
-  const header = [`zeroscale dev: ${graph.app.name} on ${runtime === "docker" ? "Docker" : "processes"}, ${engine === "zeroscale" ? "scaling as declared" : `emulating ${engine}'s scaling`} (Ctrl-C stops everything)`];
+  const header = [`zeroscale dev: ${graph.app.name} on ${runtime === "docker" ? "Docker" : "processes"}, ${engine === "zeroscale" ? "scaling as declared" : `emulating ${engine}'s scaling`}${dataPlane === "haproxy" ? ", HAProxy data plane" : ""} (Ctrl-C stops everything)`];
   for (const f of gateway.status()) header.push(`  ${f.id}: ${describeEffective(f.effective, f.coldStart)}`);
   for (const r of gateway.routes) header.push(`  ${gateway.url}${r.path}  ${r.methods.length ? r.methods.join(",") : "*"}${r.host ? ` host ${r.host}` : ""} -> ${r.fn}`);
   header.push(`  console: ${consoleUrl}${opts.open ? "" : "  (--open opens it in the browser)"}`);

@@ -1,6 +1,7 @@
 // Flags are validated like props: each bad value is a diagnostic naming the flag, the value, what is
 // wrong and how to fix it (exit 2), not a raw Node or JSON.parse message.
 import { readFileSync } from "node:fs";
+import { Option } from "commander";
 import { parseDurationMillis } from "../lib/duration.js";
 import { type ImageMap, ImageMapError, type ImageMapTarget, readImageMap } from "../providers/images/image-map.js";
 import { EXIT } from "./exit-codes.js";
@@ -176,4 +177,14 @@ export function listenProblem(e: unknown, ports: { readonly port: number; readon
   const flag = p === ports.adminPort && p !== ports.port ? "--admin-port" : "--port";
   if (err.code === "EACCES") return flagError("dev", flag, p, "may not be listened on by this user (ports below 1024 need privileges)", `use a port from 1024 up, e.g. ${flag} ${flag === "--port" ? 3000 : 0}`, "ZS-CLI-PORT");
   return flagError("dev", flag, p, `is in use on 127.0.0.1 (another process listens there)`, `stop it (find it with \`lsof -i :${p}\`) or pick another, e.g. ${flag} ${flag === "--port" ? p + 1 : 0}`, "ZS-CLI-PORT-BUSY");
+}
+
+/** The data planes `zeroscale dev --data-plane` offers (runtime/gateway/planes.ts DATA_PLANES; not imported here, so synth loads no runtime). */
+export const DEV_DATA_PLANES = ["node", "haproxy"] as const;
+
+/** `zeroscale dev --data-plane <node|haproxy>` (default node: needs nothing installed). */
+export function dataPlaneOption(command: string): Option {
+  return new Option("--data-plane <plane>", "what carries requests: node (the gateway's own proxy, needs nothing installed) or haproxy (HAProxy on the route port, the gateway its activator; needs haproxy on PATH)")
+    .argParser(choice(command, "--data-plane", DEV_DATA_PLANES))
+    .default("node");
 }

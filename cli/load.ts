@@ -1,12 +1,13 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, relative, resolve, sep } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { fileURLToPath } from "node:url";
 import { Node } from "constructs";
 import { App } from "../lib/app.js";
 import type { DeploymentGraph, FunctionNode } from "../lib/graph/types.js";
 import { type SynthOptions, synth } from "../lib/synth.js";
 import { type Diagnostic, ValidationError } from "../lib/validation/diagnostic.js";
 import { didYouMean } from "../lib/validation/shape.js";
+import { importProgram } from "./bundle-program.js";
 
 /** A CLI failure with a message meant for the user (no stack trace unless --verbose). */
 export class CliError extends Error {
@@ -42,7 +43,7 @@ export class UserProgramError extends Error {
    * @param program absolute path of the program file
    * @param phase "import": the module threw while it was evaluated; "build": the exported function that makes the App threw
    * @param cause what the program threw (the original Error, with its stack)
-   * @param location the first stack frame in the program's file (else its folder), outside node_modules and zeroscale itself; tsx keeps source maps, so it is the .ts line
+   * @param location the first stack frame in the program's file (else its folder), outside node_modules and zeroscale itself; the bundle keeps source maps, so it is the .ts line
    * @param constructPath the construct being created when it threw, when that is known (a duplicate id, or a throw inside a construct's constructor)
    * @param sourceLine the program's line at `location`, for a caret display
    */
@@ -73,8 +74,9 @@ function shownFile(abs: string): string {
 }
 
 /**
- * Load a zeroscale program (TypeScript through tsx, or JavaScript) and return its App: the default
- * export, or an export named `app`; either may also be a function that returns the App.
+ * Load a zeroscale program (TypeScript or JavaScript, bundled in memory by esbuild with its
+ * `zeroscale` imports bound to the CLI's own copy: cli/bundle-program.ts) and return its App: the
+ * default export, or an export named `app`; either may also be a function that returns the App.
  *
  * @throws CliError when the file is missing or exports no App (exit 2)
  * @throws UserProgramError when the program throws while it is imported or builds its App (exit 3)
@@ -83,23 +85,17 @@ export async function loadApp(file: string): Promise<{ app: App; file: string; b
   const abs = resolve(file);
   if (!existsSync(abs)) throw new CliError(`no such program: ${file}`);
   let mod: Record<string, unknown>;
-  const url = pathToFileURL(abs).href;
-  // Stack frames of the program's .ts code point at its own lines (tsx writes inline source maps).
+  // Stack frames of the program's .ts code point at its own lines (the bundle has an inline source map).
   process.setSourceMapsEnabled(true);
   const tracker = trackConstructs();
   try {
     try {
-      if (/\.(ts|mts|cts|tsx)$/.test(abs)) {
-        const { tsImport } = await import("tsx/esm/api");
-        mod = (await tsImport(url, import.meta.url)) as Record<string, unknown>;
-      } else {
-        mod = (await import(url)) as Record<string, unknown>;
-      }
+      mod = await importProgram(abs);
     } catch (e) {
       throw userProgramError(abs, "import", e, tracker);
     }
-    // A CommonJS program (a .ts file in a "type": "commonjs" folder, compiled to CJS by tsx) arrives
-    // as { default: module.exports }: look inside it too.
+    // A CommonJS program (module.exports / exports.app, bundled by esbuild) arrives as
+    // { default: module.exports }: look inside it too.
     const inner = mod["default"];
     const cjs = typeof inner === "object" && inner !== null && !App.isApp(inner) ? (inner as Record<string, unknown>) : {};
     for (const candidateOf of [() => mod["default"], () => mod["app"], () => cjs["default"], () => cjs["app"]]) {
@@ -268,12 +264,13 @@ function userProgramError(program: string, phase: "import" | "build", e: unknown
   return new UserProgramError(program, phase, e, location, constructPath, sourceLine);
 }
 
-/** esbuild's transform failure (a syntax error, as tsx reports it): its first location, 1-based, and its text. */
+/** esbuild's failure (a syntax error, an import that does not resolve): its first location, 1-based, and its text. */
 function transformError(e: Error): { location: SourceLocation; what: string } | undefined {
   if (e.name !== "TransformError") return undefined;
   const m = /^(.+?):(\d+):(\d+): ERROR: (.*)$/m.exec(e.message);
   if (!m) return undefined;
-  return { location: { file: resolve(m[1] as string), line: Number(m[2]), column: Number(m[3]) + 1 }, what: `SyntaxError: ${m[4]}` };
+  const text = m[4] as string;
+  return { location: { file: resolve(m[1] as string), line: Number(m[2]), column: Number(m[3]) + 1 }, what: `${text.startsWith("Could not resolve") ? "Error" : "SyntaxError"}: ${text}` };
 }
 
 const FRAME = /\(?((?:file:\/\/)?(?:[A-Za-z]:)?[^():\s][^():]*):(\d+):(\d+)\)?\s*$/;
@@ -281,7 +278,7 @@ const FRAME = /\(?((?:file:\/\/)?(?:[A-Za-z]:)?[^():\s][^():]*):(\d+):(\d+)\)?\s
 /**
  * The user's frame of an error: the first stack frame in the program's file, else the first in its
  * folder that is neither in node_modules nor zeroscale's own code. Also reads esbuild's syntax
- * errors (tsx transform failures), which name a location in their message instead of a frame.
+ * errors (the program's bundle failing), which name a location in their message instead of a frame.
  */
 export function userFrame(program: string, e: unknown): SourceLocation | undefined {
   const folder = dirname(program) + sep;

@@ -9,7 +9,8 @@ import { type Diagnostic, ValidationError } from "../lib/validation/diagnostic.j
 import { type ArtifactFile, BackendError, type Plan, type PlanView } from "../lib/backend.js";
 import { imageMapTarget, unbuiltErrors } from "../providers/images/image-map.js";
 import type { ImageBuild } from "../providers/images/spec.js";
-import { type BackendName, backendsWithFlag, type CliBackendOptions, cliBackends } from "./backends.js";
+import { type BackendName, backendsWithFlag, type CliBackendOptions, loadCliBackends } from "./backends.js";
+import { BACKEND_NAMES } from "../providers/registry-lazy.js";
 import { defineBuildCommand } from "./build.js";
 import { defineReplayCommand } from "./replay.js";
 import type { DevOptions } from "./dev.js";
@@ -22,9 +23,31 @@ import { CliError, loadApp, synthProgram } from "./load.js";
 import { MANIFEST, shownPath, writeOutput } from "./out-dir.js";
 import { type CliDiagnostic, diagnosticJson, Output, quietOnClosedStdout } from "./output.js";
 
-/** Serialize a graph exactly as `synth` writes it (stable: same graph, same bytes). */
-export function graphJson(graph: DeploymentGraph): string {
-  return `${JSON.stringify(graph, null, 2)}\n`;
+/**
+ * Serialize a graph as `synth` writes it (stable: same graph, same bytes): compact JSON by default,
+ * indented by 2 spaces with `pretty` (`synth --pretty`, and `zeroscale graph --format json`).
+ */
+export function graphJson(graph: DeploymentGraph, pretty = false): string {
+  return `${pretty ? JSON.stringify(graph, null, 2) : JSON.stringify(graph)}\n`;
+}
+
+/**
+ * Whether a backend's plan.json is its deployable output (always written) or a summary of the plan
+ * beside its manifests (written only with `synth --plan`). One entry per backend, or this does not compile.
+ */
+export const PLAN_IS_OUTPUT: { readonly [B in BackendName]: boolean } = {
+  knative: false,
+  keda: false,
+  cloudrun: true, // the Cloud Scheduler jobs, service accounts and IAM bindings are only there
+  aca: true, // identities, secrets by reference and builds are only there
+  docker: true, // plan.json is what the Docker deploy realises (DOCKER_PLAN_SCHEMA)
+  lambda: true, // plan.json is the only file Lambda's synth writes
+};
+
+/** A JSON artifact in the requested layout: compact unless `pretty` (2-space indent); the values are unchanged. */
+export function jsonLayout(content: string, pretty: boolean): string {
+  const value: unknown = JSON.parse(content);
+  return `${pretty ? JSON.stringify(value, null, 2) : JSON.stringify(value)}\n`;
 }
 
 /** The default output folder of `synth`: its own, never the package's dist/ or the project itself. */
@@ -84,8 +107,8 @@ function backendOptions(command: string, graph: DeploymentGraph, opts: BackendFl
  * builds left (a registry, but no pushed digest for some build/code function) is an error too
  * (ZS-IMAGE-UNBUILT): the YAML must never name an image nobody pushed.
  */
-function compileAll(graph: DeploymentGraph, names: readonly BackendName[], options: CliBackendOptions, unbuilt: { readonly program: string; readonly imagesFile?: string | undefined }) {
-  const backends = cliBackends();
+async function compileAll(graph: DeploymentGraph, names: readonly BackendName[], options: CliBackendOptions, unbuilt: { readonly program: string; readonly imagesFile?: string | undefined }) {
+  const backends = await loadCliBackends(names); // only these backends' modules (bin.ts started their imports early)
   const compiled: { name: BackendName; backend: ReturnType<NonNullable<ReturnType<typeof backends.get>>>; plan: Plan }[] = [];
   const errors: CliDiagnostic[] = [];
   const warnings: CliDiagnostic[] = [];
@@ -138,7 +161,7 @@ export function createCli(state: RunState = { command: "", json: false, io: new 
     io.setColor(cli.opts()["color"] as boolean | undefined);
   });
 
-  const backendNames = [...cliBackends().keys()];
+  const backendNames = [...BACKEND_NAMES];
   const addBackendOptions = (cmd: Command, name: string) =>
     cmd
       .addOption(new Option("-b, --backend <name>", `a backend to compile for: ${backendNames.join(", ")}; repeat it or give a comma list (--backend knative,keda)`).argParser(flags.list(name, "--backend", backendNames)))
@@ -162,20 +185,27 @@ export function createCli(state: RunState = { command: "", json: false, io: new 
   )
     .option("--strict", "treat warnings as errors (exit 1 listing them)")
     .option("--single-file", "write each backend's manifests to one manifests.yaml instead of one file per function")
+    .option("--plan", "also write knative's and keda's plan.json (resources, owners, dependencies, effective scaling: the manifests without their bodies); the other backends' plan.json holds what no other file does and is always written")
+    .option("--pretty", "indent graph.json and plan.json (2 spaces) instead of compact JSON")
     .option("--json", "print one JSON document (files written, diagnostics) on stdout")
-    .action(async (program: string, opts: BackendFlags & { out: string; force?: boolean; backend?: BackendName[]; strict?: boolean; singleFile?: boolean; json?: boolean }) => {
+    .action(async (program: string, opts: BackendFlags & { out: string; force?: boolean; backend?: BackendName[]; strict?: boolean; singleFile?: boolean; plan?: boolean; pretty?: boolean; json?: boolean }) => {
       const graph = await loadGraph(program);
       const outDir = resolve(opts.out);
       const shown = shownPath(outDir);
-      const { compiled, errors, warnings: backendWarnings } = compileAll(graph, opts.backend ?? [], backendOptions("synth", graph, opts), { program, imagesFile: opts.images });
+      const { compiled, errors, warnings: backendWarnings } = await compileAll(graph, opts.backend ?? [], backendOptions("synth", graph, opts), { program, imagesFile: opts.images });
       const warnings: CliDiagnostic[] = [...graph.warnings, ...backendWarnings];
       if (errors.length > 0) throw new CompileFailure([...errors, ...warnings]);
       if (opts.strict && warnings.length > 0) throw new ValidationError(warnings.map((w) => ({ ...w, severity: "error" as const })) as Diagnostic[]);
-      const files: ArtifactFile[] = [{ path: "graph.json", content: graphJson(graph) }];
+      const pretty = opts.pretty === true;
+      const files: ArtifactFile[] = [{ path: "graph.json", content: graphJson(graph, pretty) }];
       const views: { name: string; view: PlanView }[] = [];
       for (const { name, backend, plan } of compiled) {
         views.push({ name, view: backend.view(plan) });
-        let artifacts = backend.artifacts(plan);
+        // plan.json's content is read (and, for the Kubernetes backends, computed) only when it is written.
+        let artifacts = backend
+          .artifacts(plan)
+          .filter((f) => f.path !== "plan.json" || PLAN_IS_OUTPUT[name] || opts.plan === true)
+          .map((f) => (f.path === "plan.json" ? { path: f.path, content: jsonLayout(f.content, pretty) } : f));
         if (opts.singleFile) {
           const manifests = artifacts.filter((f) => f.path.startsWith("manifests/"));
           if (manifests.length > 0) artifacts = [{ path: "manifests.yaml", content: manifests.map((f) => f.content).join("") }, ...artifacts.filter((f) => !f.path.startsWith("manifests/"))];
@@ -217,7 +247,7 @@ export function createCli(state: RunState = { command: "", json: false, io: new 
         }
       }
       const graph = await loadGraph(program);
-      const { errors, warnings: backendWarnings } = compileAll(graph, opts.backend ?? [], backendOptions("validate", graph, opts), { program, imagesFile: opts.images });
+      const { errors, warnings: backendWarnings } = await compileAll(graph, opts.backend ?? [], backendOptions("validate", graph, opts), { program, imagesFile: opts.images });
       const warnings: CliDiagnostic[] = [...graph.warnings, ...backendWarnings];
       if (errors.length > 0) throw new CompileFailure([...errors, ...warnings]);
       if (opts.strict && warnings.length > 0) throw new ValidationError(warnings.map((w) => ({ ...w, severity: "error" as const })) as Diagnostic[]);
@@ -240,7 +270,7 @@ export function createCli(state: RunState = { command: "", json: false, io: new 
     .option("-o, --out <file>", "write to a file instead of stdout")
     .action(async (program: string, opts: { format: "mermaid" | "dot" | "json"; out?: string }) => {
       const graph = await loadGraph(program);
-      const text = opts.format === "json" ? graphJson(graph) : opts.format === "dot" ? toDot(graph) : toMermaid(graph);
+      const text = opts.format === "json" ? graphJson(graph, true) : opts.format === "dot" ? toDot(graph) : toMermaid(graph);
       if (opts.out) {
         await mkdir(dirname(resolve(opts.out)), { recursive: true });
         await writeFile(opts.out, text);
@@ -275,6 +305,7 @@ export function createCli(state: RunState = { command: "", json: false, io: new 
     .addOption(new Option("--runtime <runtime>", "instance driver: docker or process (default: docker when an engine is reachable, else process)").argParser(flags.choice(dev, "--runtime", ["docker", "process"] as const)))
     .option("--secrets <file>", 'JSON file of secret values for dev: { "<store>": { "<key>": "<value>" } }')
     .addOption(new Option("--emulate <engine>", `run another engine's scaling semantics instead of zeroscale's own (every knob as declared): ${ENGINES.join(", ")}`).argParser(flags.choice(dev, "--emulate", ENGINES)).default("zeroscale"))
+    .addOption(flags.dataPlaneOption(dev))
     .addOption(new Option("--grace <seconds>", "scale-to-zero grace period with --emulate knative (Knative's default is 30)").argParser(flags.wholeNumber(dev, "--grace", 0, "seconds", "30")).default(30))
     .addOption(new Option("--cold-start-buffer <n>", "HTTP requests held per function while an instance starts (replaces only the buffer size of every function's cold start; its wait stays)").argParser(flags.wholeNumber(dev, "--cold-start-buffer", 1, "requests", "100")))
     .addOption(new Option("--cold-start-wait <duration>", 'longest an HTTP request is held while an instance starts, e.g. "30s" (replaces only the wait of every function\'s cold start; its buffer size stays)').argParser(flags.duration(dev, "--cold-start-wait", '"500ms", "30s" or "2m"')))
@@ -322,7 +353,7 @@ const COMMANDS = ["synth", "validate", "graph", "build", "replay", "init", "dev"
  * `--backend knative keda app.ts` (the space-separated form of earlier releases): each backend name
  * right after a --backend value becomes its own --backend, so the program argument is never taken.
  */
-export function normalizeBackendArgs(args: readonly string[], names: readonly string[] = [...cliBackends().keys()]): string[] {
+export function normalizeBackendArgs(args: readonly string[], names: readonly string[] = BACKEND_NAMES): string[] {
   const out: string[] = [];
   for (let i = 0; i < args.length; i++) {
     const a = args[i] as string;

@@ -9,11 +9,17 @@
 #                              queue trigger and POSTs its CloudEvents to the function's Service; run
 #                              it as `node /zeroscale/dispatcher.cjs` (keda({ dispatcherImage }))
 # Built by the Docker backend's Pulumi program, context: the zeroscale package (by hand:
-# `npm run build && docker build -f docker/gateway.Dockerfile .`). BASE_IMAGE is any
-# image with node 20 on PATH (default node:20-bookworm-slim); without a registry, build
-# zeroscale/node:20 locally first (scripts/make-node-image.sh) and pass it.
+# `npm run build && docker build -f docker/gateway.Dockerfile .`). BASE_IMAGE is any image with
+# node 20 on PATH and haproxy at /usr/sbin/haproxy (docker({ dataPlane: "haproxy" }), the default,
+# runs it as user 65532 with its config and sockets in a temp dir under /tmp); without haproxy there,
+# and with a shell and apt-get (node:20-bookworm-slim, the default), Debian's haproxy is installed.
+# Without a registry, build the base locally first and pass it:
+#   scripts/make-node-image.sh --with-haproxy zeroscale/gateway-base:20
+#   docker build -f docker/gateway.Dockerfile --build-arg BASE_IMAGE=zeroscale/gateway-base:20 .
 ARG BASE_IMAGE=node:20-bookworm-slim
 FROM ${BASE_IMAGE}
+# Exec form through node (a base image built by make-node-image.sh has no shell): apt-get only when haproxy is absent.
+RUN ["node", "-e", "const fs = require('node:fs'); if (fs.existsSync('/usr/sbin/haproxy')) process.exit(0); const r = require('node:child_process').spawnSync('sh', ['-c', 'apt-get update -qq && apt-get install -y -qq --no-install-recommends haproxy && rm -rf /var/lib/apt/lists/*'], { stdio: 'inherit' }); if (r.status !== 0) { console.error('the gateway image needs haproxy at /usr/sbin/haproxy: use a BASE_IMAGE that has it (scripts/make-node-image.sh --with-haproxy) or one with apt-get'); process.exit(1); }"]
 COPY dist/gateway/gateway.cjs /zeroscale/gateway.cjs
 COPY dist/gateway/controller.cjs /zeroscale/controller.cjs
 COPY dist/gateway/dispatcher.cjs /zeroscale/dispatcher.cjs

@@ -16,7 +16,7 @@ export {
 export { backoffDelayMs, describeDelivery, type DeliveryMode, type DeliveryOptions, type EffectiveDelivery } from "./events/delivery.js";
 export { DELIVERY_MODELS, effectiveDelivery } from "./events/models.js";
 export { CONTRACT, type ContractCell, type EngineContract, type Envelope } from "./events/contract.js";
-export { encodeQueueEvent, encodeScheduleEvent, derivedMessageId, type EncodedEvent, type EnvelopeStyle, type QueueMessageIn, withFailure, zeroscaleSource } from "./events/encode.js";
+export { derivedMessageId, type EncodedEvent, type EnvelopeStyle, type QueueMessageIn, zeroscaleSource } from "./events/event-types.js";
 export { parseEvent, parseEvents, NotAnEventError, type ZeroscaleEvent } from "./events/parse.js";
 export type { EventContext } from "./events/context.js";
 export { graphSchemaErrors, GRAPH_SCHEMA } from "./graph/schema.js";

@@ -34,6 +34,12 @@ export interface GatewaySettings extends EdgeSettings {
   readonly coldStart?: ColdStartBehaviour;
   /** The scaling semantics the gateway runs. @default "zeroscale" (every knob as declared) */
   readonly engine?: EngineName;
+  /**
+   * What carries requests: "haproxy" (HAProxy on the route port, the gateway its activator and
+   * control plane; the gateway image carries haproxy) or "node" (the gateway's own Node proxy).
+   * @default "node" (a config without it, as written before the Docker backend chose haproxy)
+   */
+  readonly dataPlane?: "node" | "haproxy";
 }
 
 /** The edge-limit settings' names, as in GatewayOptions. */

@@ -36,6 +36,7 @@ async function main(): Promise<void> {
     ...(config.scaleToZeroGracePeriodSeconds !== undefined ? { scaleToZeroGracePeriodSeconds: config.scaleToZeroGracePeriodSeconds } : {}),
     ...(config.engine ? { engine: config.engine } : {}),
     ...(config.coldStart ? { coldStart: config.coldStart } : {}),
+    dataPlane: config.dataPlane ?? "node", // the Docker backend writes "haproxy" (its default)
     ...edgeSettings(config), // edge limits (docker({ headersTimeoutMs, ... })); absent ones keep the defaults
     logger,
   });

@@ -6,7 +6,8 @@ import { join } from "node:path";
 import { stripVTControlCharacters } from "node:util";
 import { describe, expect, it } from "vitest";
 import { pino } from "pino";
-import { coldStartFromFlags, createLogFile, logFunctionLine, prettyLogFile } from "../cli/dev.js";
+import { coldStartFromFlags, createLogFile, dataPlaneProblem, logFunctionLine, prettyLogFile } from "../cli/dev.js";
+import { hasHaproxy } from "./faults/planes.js";
 import { freePort } from "../runtime/index.js";
 import { containersOf, hasDocker } from "./support/docker.js";
 import { waitFor } from "./support/gateway.js";
@@ -62,6 +63,7 @@ describe("zeroscale dev flags", () => {
     [["--cold-start-wait", "5x"], `error ZS-CLI-FLAG zeroscale dev: --cold-start-wait ("5x") is not a duration above 0; use one such as "500ms", "30s" or "2m".`],
     [["--emulate", "kube"], 'error ZS-CLI-FLAG zeroscale dev: --emulate ("kube") is not one of zeroscale, knative, keda, cloudrun, aca, lambda; use one of zeroscale, knative, keda, cloudrun, aca, lambda.'],
     [["--emulate", "knatve"], 'error ZS-CLI-FLAG zeroscale dev: --emulate ("knatve") is not one of zeroscale, knative, keda, cloudrun, aca, lambda; did you mean --emulate knative? Use one of zeroscale, knative, keda, cloudrun, aca, lambda.'],
+    [["--data-plane", "nginx"], 'error ZS-CLI-FLAG zeroscale dev: --data-plane ("nginx") is not one of node, haproxy; use one of node, haproxy.'],
     [["--cold-start-reject", "--cold-start-wait", "5s"], "error ZS-CLI-FLAG-CONFLICT zeroscale dev: --cold-start-reject (true) cannot be combined with --cold-start-wait (reject mode holds no request); drop one of them."],
   ])("refuses %j with an exact error, exit 2", async (args, message) => {
     const run = devFromSource(args);
@@ -178,6 +180,44 @@ describe("the dev log file", () => {
     expect(log).toMatch(/\] WARN: oops\n/);
     expect(statSync(file).mode & 0o777).toBe(0o600);
   });
+});
+
+describe("zeroscale dev --data-plane", () => {
+  it("haproxy missing from this machine: a flag error naming what to install, exit 2 like every usage error", () => {
+    const problem = dataPlaneProblem({ dataPlane: "haproxy" }, () => undefined);
+    expect(problem?.exitCode).toBe(2);
+    expect(problem?.message).toBe("error ZS-CLI-DATA-PLANE zeroscale dev: --data-plane (\"haproxy\") finds no haproxy on PATH (nor /usr/sbin/haproxy); install it (apt-get install haproxy) or use --data-plane node.");
+    expect(dataPlaneProblem({ dataPlane: "haproxy" }, () => "/usr/sbin/haproxy")).toBeUndefined();
+    expect(dataPlaneProblem({ dataPlane: "node" }, () => undefined)).toBeUndefined();
+    expect(dataPlaneProblem({}, () => undefined)).toBeUndefined();
+  });
+
+  it.skipIf(!hasHaproxy)("--data-plane haproxy on a busy --port: the same flag error as the Node data plane's, exit 2", async () => {
+    const { createServer } = await import("node:net");
+    const busy = createServer();
+    await new Promise<void>((r) => busy.listen(0, "127.0.0.1", r));
+    const port = (busy.address() as import("node:net").AddressInfo).port;
+    try {
+      const run = devFromSource(["--data-plane", "haproxy", "--port", String(port)]);
+      expect(await run.exited).toBe(2);
+      expect(run.output().trim().split("\n")[0]).toBe(`error ZS-CLI-PORT-BUSY zeroscale dev: --port (${port}) is in use on 127.0.0.1 (another process listens there); stop it (find it with \`lsof -i :${port}\`) or pick another, e.g. --port ${port + 1}.`);
+    } finally {
+      busy.close();
+    }
+  }, 60_000);
+
+  it.skipIf(!hasHaproxy)("--data-plane haproxy serves examples/hello through HAProxy (warm requests carried by it) and stops cleanly", async () => {
+    const port = await freePort();
+    const run = devFromSource(["--data-plane", "haproxy", "--port", String(port), "--json"]);
+    expect(await waitFor(() => run.stdout().includes('"event":"ready"'), 30_000), run.output()).toBe(true);
+    for (let i = 0; i < 3; i++) {
+      const res = await fetch(`http://127.0.0.1:${port}/hello?name=hx`);
+      expect(res.status).toBe(200);
+      expect(await res.json()).toEqual({ message: "hello, hx" });
+    }
+    run.child.kill("SIGINT");
+    expect(await run.exited).toBe(0);
+  }, 60_000);
 });
 
 describe("coldStartFromFlags", () => {

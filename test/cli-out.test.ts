@@ -66,11 +66,11 @@ describe("synth's output folder", () => {
 
   it("a second synth removes a stale artifact it wrote, but not a user file added meanwhile", () => {
     const out = tmp();
-    expect(zeroscale(root, "synth", hello, "--out", out, "--backend", "knative,keda", "--images", helloImages()).code).toBe(0);
+    expect(zeroscale(root, "synth", hello, "--out", out, "--backend", "knative,keda", "--plan", "--images", helloImages()).code).toBe(0);
     expect(existsSync(join(out, "keda/plan.json"))).toBe(true);
     writeFileSync(join(out, "keda/notes.txt"), "mine"); // the user's, next to artifacts
     writeFileSync(join(out, "README.md"), "mine");
-    const r = zeroscale(root, "synth", hello, "--out", out, "--backend", "knative", "--images", helloImages());
+    const r = zeroscale(root, "synth", hello, "--out", out, "--backend", "knative", "--plan", "--images", helloImages());
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/removed 2 stale files the previous synth wrote: keda\/manifests\/hello-hello-[0-9a-f]+\.yaml, keda\/plan\.json/);
     expect(tree(out)).toEqual([".zeroscale-manifest.json", "README.md", "graph.json", "keda/notes.txt", expect.stringMatching(/^knative\/manifests\/hello-hello-[0-9a-f]+\.yaml$/), "knative/plan.json"]);
@@ -78,7 +78,7 @@ describe("synth's output folder", () => {
 
   it("keeps a stale artifact someone edited since synth wrote it, and says so", () => {
     const out = tmp();
-    expect(zeroscale(root, "synth", hello, "--out", out, "--backend", "keda", "--images", helloImages()).code).toBe(0);
+    expect(zeroscale(root, "synth", hello, "--out", out, "--backend", "keda", "--plan", "--images", helloImages()).code).toBe(0);
     writeFileSync(join(out, "keda/plan.json"), "edited");
     const r = zeroscale(root, "synth", hello, "--out", out, "--json");
     expect(r.code).toBe(0);
@@ -86,6 +86,39 @@ describe("synth's output folder", () => {
     expect(doc.kept).toEqual(["keda/plan.json"]);
     expect(doc.removed).toEqual([expect.stringMatching(/^keda\/manifests\//)]);
     expect(readFileSync(join(out, "keda/plan.json"), "utf8")).toBe("edited");
+  });
+
+  it("writes graph.json compact (indented with --pretty), and a Kubernetes plan.json only with --plan", () => {
+    const out = tmp();
+    expect(zeroscale(root, "synth", hello, "--out", out, "--backend", "knative", "--images", helloImages()).code).toBe(0);
+    const compact = readFileSync(join(out, "graph.json"), "utf8");
+    expect(compact.trimEnd()).not.toContain("\n");
+    expect(compact).toBe(`${JSON.stringify(JSON.parse(compact))}\n`);
+    expect(existsSync(join(out, "knative/plan.json"))).toBe(false);
+    expect(zeroscale(root, "synth", hello, "--out", out, "--backend", "knative", "--images", helloImages(), "--plan", "--pretty").code).toBe(0);
+    const pretty = readFileSync(join(out, "graph.json"), "utf8");
+    expect(pretty).toBe(`${JSON.stringify(JSON.parse(compact), null, 2)}\n`);
+    const plan = readFileSync(join(out, "knative/plan.json"), "utf8");
+    expect(plan).toBe(`${JSON.stringify(JSON.parse(plan), null, 2)}\n`);
+    expect(JSON.parse(plan).resources[0]).toMatchObject({ owner: "hello/hello", file: expect.stringMatching(/^manifests\//) });
+    expect(zeroscale(root, "synth", hello, "--out", out, "--backend", "knative", "--images", helloImages(), "--plan").code).toBe(0);
+    expect(readFileSync(join(out, "knative/plan.json"), "utf8")).toBe(`${JSON.stringify(JSON.parse(plan))}\n`);
+  });
+
+  it("removes the plan.json an earlier synth --plan wrote, but never one synth did not write", () => {
+    const out = tmp();
+    expect(zeroscale(root, "synth", hello, "--out", out, "--backend", "knative", "--plan", "--images", helloImages()).code).toBe(0);
+    const r = zeroscale(root, "synth", hello, "--out", out, "--backend", "knative", "--images", helloImages());
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain("removed 1 stale file the previous synth wrote: knative/plan.json");
+    expect(existsSync(join(out, "knative/plan.json"))).toBe(false);
+    // A plan.json of the user's in a folder synth writes into with --force: not synth's, so never deleted.
+    const theirs = tmp();
+    mkdirSync(join(theirs, "knative"));
+    writeFileSync(join(theirs, "knative/plan.json"), "mine");
+    expect(zeroscale(root, "synth", hello, "--out", theirs, "--backend", "knative", "--force", "--images", helloImages()).code).toBe(0);
+    expect(zeroscale(root, "synth", hello, "--out", theirs, "--backend", "knative", "--images", helloImages()).code).toBe(0);
+    expect(readFileSync(join(theirs, "knative/plan.json"), "utf8")).toBe("mine");
   });
 
   it("`--out .` in a project folder is refused, and nothing is written", () => {

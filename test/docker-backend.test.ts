@@ -67,6 +67,17 @@ describe("docker backend: compile", () => {
     expect(docker({ networkMode: "host" }).compile(graph).controller.networkMode).toBe("host");
   });
 
+  it("writes the data plane into the gateway config: HAProxy by default, the Node proxy when asked; anything else throws", () => {
+    expect(plan.gateway.config.dataPlane).toBe("haproxy");
+    expect(JSON.parse(docker().artifacts(plan)[1]?.content ?? "{}").dataPlane).toBe("haproxy");
+    const node = docker({ dataPlane: "node" }).compile(graph);
+    expect(node.gateway.config.dataPlane).toBe("node");
+    expect(validatePlan(JSON.parse(JSON.stringify(node))), JSON.stringify(validatePlan.errors)).toBe(true);
+    expect(() => docker({ dataPlane: "nginx" as "node" })).toThrow('docker({ dataPlane: "nginx" }): dataPlane must be "haproxy" or "node"');
+    // HAProxy runs as the gateway's user (65532, no capabilities): it binds the unprivileged port inside the container.
+    expect(plan.gateway.config.port).toBeGreaterThan(1024);
+  });
+
   it("host mode: everything on 127.0.0.1, one port per container", () => {
     const host = docker({ networkMode: "host", port: 18080, functionPortBase: 21000 }).compile(graph);
     expect(host.network.mode).toBe("host");

@@ -1,5 +1,5 @@
-// The Docker backend's gateway image, for real: built from this repo (FROM the locally imported node
-// image; no registry), run as the two containers the Pulumi program runs (the controller, the only
+// The Docker backend's gateway image, for real: built from this repo (FROM the locally imported node +
+// haproxy image, scripts/make-node-image.sh --with-haproxy; no registry), run as the two containers the Pulumi program runs (the controller, the only
 // one with the Docker socket; the gateway, user 65532, read-only, no socket), with a synthesized
 // config, driving a request to a function container it starts from zero. Containers are created from
 // the plan as the Pulumi program creates them.
@@ -56,7 +56,7 @@ afterAll(async () => {
 
 describe.skipIf(!hasDocker)("docker backend: the gateway image", () => {
   it("builds from the repo, runs with a synthesized config, and wakes a function container from zero", { timeout: 240_000 }, async () => {
-    build(GATEWAY_IMAGE, root, join(root, "docker/gateway.Dockerfile"), ["--build-arg", "BASE_IMAGE=zeroscale/node:20"]);
+    build(GATEWAY_IMAGE, root, join(root, "docker/gateway.Dockerfile"), ["--build-arg", "BASE_IMAGE=zeroscale/gateway-base:20"]);
 
     const app = new App({ name: "gwimage" });
     const fn = new ServerlessFunction(app, "hello", { code: { path: "src", handler: "index.js#handler" }, env: { GREETING: "hi" } });
@@ -64,6 +64,7 @@ describe.skipIf(!hasDocker)("docker backend: the gateway image", () => {
     fn.addScalingPolicy({ initialInstances: 0, maxInstances: 2 });
     const [port, admin, base] = await Promise.all([freePort(), freePort(), freePort()]);
     const plan = dockerBackend({ networkMode: "host", port, adminPort: admin, functionPortBase: base + 1000, gatewayImage: GATEWAY_IMAGE }).compile(synth(app));
+    expect(plan.gateway.config.dataPlane, "the Docker backend's default data plane").toBe("haproxy");
 
     const image = plan.images[0];
     if (image?.kind !== "build" || !image.dockerfileContent) throw new Error("expected a generated Dockerfile");
@@ -95,7 +96,7 @@ describe.skipIf(!hasDocker)("docker backend: the gateway image", () => {
       Image: GATEWAY_IMAGE,
       User: plan.gateway.user,
       Labels: { "zeroscale.dev/app": "gwimage", "zeroscale.dev/component": "gateway" },
-      HostConfig: { NetworkMode: "host", Binds: [`${control}:${plan.controller.mountPath}:ro`, `${configFile}:/etc/zeroscale/gateway.json:ro`], Tmpfs: { "/tmp": "rw,size=16m" }, ...hardened },
+      HostConfig: { NetworkMode: "host", Binds: [`${control}:${plan.controller.mountPath}:ro`, `${configFile}:/etc/zeroscale/gateway.json:ro`], Tmpfs: { "/tmp": "rw,size=16m,mode=1777" }, ...hardened },
     });
     made.push(gateway);
     await gateway.start();
@@ -113,6 +114,14 @@ describe.skipIf(!hasDocker)("docker backend: the gateway image", () => {
     const res = await fetch(`http://127.0.0.1:${port}/hello?name=docker`);
     expect(res.status, await logs()).toBe(200);
     expect(await res.json()).toEqual({ message: "hi, docker" });
+    // HAProxy serves the route port, as the gateway's user on its read-only root (config and sockets under /tmp),
+    // and carries the warm requests itself (the gateway's request log from it counts them).
+    const top = await gateway.top({ ps_args: "-o pid,uid,comm" });
+    const haproxy = (top.Processes as string[][]).filter((p) => p.join(" ").includes("haproxy"));
+    expect(haproxy.length, JSON.stringify(top.Processes)).toBeGreaterThan(0);
+    expect(haproxy.every((p: string[]) => p[1] === "65532"), JSON.stringify(haproxy)).toBe(true);
+    for (let i = 0; i < 3; i++) expect((await fetch(`http://127.0.0.1:${port}/hello?name=warm`)).status).toBe(200);
+    expect(await waitFor(async () => /zeroscale_requests_total\{function="gwimage\/hello",code="200"\} 4/.test(await (await fetch(`http://127.0.0.1:${admin}/metrics`)).text()), 5000), await logs()).toBe(true);
     const [instance] = await running();
     expect(await running()).toHaveLength(1);
     expect((await docker.getContainer(instance!.Id).inspect()).HostConfig.PidsLimit).toBe(512); // the controller applied the label

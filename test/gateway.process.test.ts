@@ -10,6 +10,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { App, type ScalingPolicyOptions, ServerlessFunction, type ServerlessFunctionProps } from "zeroscale";
 import type { EngineScaler, LoadSample } from "../lib/engines/types.js";
 import { type Driver, type Gateway, type Instance, type InstanceSpec, ProcessDriver } from "../runtime/index.js";
+import { hasHaproxy } from "./faults/planes.js";
 import { alive, echoApp, FIXTURES, startGateway, waitFor } from "./support/gateway.js";
 
 let gateway: Gateway | undefined;
@@ -595,3 +596,58 @@ describe("gateway and instances that misbehave at the protocol level", () => {
 function testEvent(): { headers: Record<string, string>; body: Buffer } {
   return { headers: { "ce-specversion": "1.0", "ce-type": "dev.zeroscale.test", "ce-source": "/test", "ce-id": `t-${Date.now()}`, "content-type": "application/json" }, body: Buffer.from('{"n":1}') };
 }
+
+describe.skipIf(!hasHaproxy)("gateway (process driver, HAProxy data plane)", () => {
+  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+  /** A process driver that notes when each instance was asked to stop. */
+  class StopClock extends ProcessDriver {
+    readonly stops: number[] = [];
+    override async start(spec: InstanceSpec): Promise<Instance> {
+      const inst = await super.start(spec);
+      const stop = inst.stop.bind(inst);
+      return Object.assign(inst, { stop: (grace: number) => (this.stops.push(Date.now()), stop(grace)) });
+    }
+  }
+
+  it("puts HAProxy on the route port with the gateway as its activator; warm requests bypass it and are still counted (from HAProxy's log)", async () => {
+    gateway = await startGateway(echoApp("hx-front", {}, { initialInstances: 0 }), driver(), { dataPlane: "haproxy" });
+    expect(gateway.url).not.toBe(gateway.activatorUrl);
+    expect((await get("/echo/cold")).status).toBe(200); // at zero: HAProxy's backup server, the activator
+    for (let i = 0; i < 5; i++) expect((await get(`/echo/warm${i}`)).status).toBe(200);
+    const counted = async () => /zeroscale_requests_total\{function="hx-front\/echo",code="200"\} 6/.test(await (await fetch(`${gateway?.adminUrl}/metrics`)).text());
+    expect(await waitFor(counted, 5000)).toBe(true);
+    const seen = gateway.live.recentRequests().filter((r) => r.fn === "hx-front/echo");
+    expect(seen.map((r) => [r.path, r.coldStart])).toEqual([["/echo/cold", true], ...[0, 1, 2, 3, 4].map((i) => [`/echo/warm${i}`, false])]);
+    // 404s HAProxy answers itself name no function and are not counted for one.
+    expect((await get("/nowhere")).status).toBe(404);
+  });
+
+  it("a function busy on HAProxy alone is busy: a request carried past the pool keeps it up beyond its idleTimeout, in /status as in flight", async () => {
+    gateway = await startGateway(echoApp("hx-busy", {}, { initialInstances: 0, idleTimeout: "1s" }), driver(), { dataPlane: "haproxy" });
+    expect((await get("/echo")).status).toBe(200);
+    const long = get("/echo/long?ms=4000"); // straight to the ready instance: the pool never sees it
+    await sleep(2500);
+    const s = gateway.status()[0];
+    expect(s?.instances.ready, JSON.stringify(s?.last)).toBe(1);
+    expect(s?.inflight).toBe(1);
+    expect(s?.last?.desired).toBe(1);
+    expect((await long).status).toBe(200);
+    // Idle on both now: it goes to zero after idleTimeout.
+    expect(await waitFor(() => gateway?.status()[0]?.instances.ready === 0, 10_000)).toBe(true);
+  }, 20_000);
+
+  it("drains through HAProxy: scaled to zero while HAProxy carries a request, the instance is stopped only after that request answered", async () => {
+    const d = new StopClock(FIXTURES);
+    gateway = await startGateway(echoApp("hx-drain", {}, { initialInstances: 0 }), d, { dataPlane: "haproxy" });
+    expect((await get("/echo")).status).toBe(200);
+    let answeredAt = 0;
+    const long = get("/echo/long?ms=2000").then((r) => ((answeredAt = Date.now()), r));
+    await sleep(300);
+    gateway.scaleToZero("hx-drain/echo");
+    expect(await waitFor(() => gateway?.status()[0]?.instances.draining === 1, 5000)).toBe(true);
+    expect(d.stops, "not stopped while HAProxy carries its request").toEqual([]);
+    expect((await long).status).toBe(200);
+    expect(await waitFor(() => d.stops.length === 1, 5000)).toBe(true);
+    expect(d.stops[0]).toBeGreaterThanOrEqual(answeredAt - 150); // HAProxy's sampler sees scur 0 after the answer
+  }, 20_000);
+});

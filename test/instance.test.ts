@@ -25,12 +25,14 @@ describe("instance state machine", () => {
     expect(types(t)).toEqual(["remove", "start-failed", "emit", "stop"]);
   });
 
-  it("drains a ready instance: stops now when idle, else once its last request ends", () => {
-    expect(types(transition("ready", { type: "drain", reason: "scaled down" }, idle))).toEqual(["emit", "stop"]);
+  it("drains a ready instance: quiesces the data plane now when idle, else once its last request ends; stops once quiesced", () => {
+    expect(types(transition("ready", { type: "drain", reason: "scaled down" }, idle))).toEqual(["emit", "quiesce"]);
     const busy = transition("ready", { type: "drain", reason: "scaled down" }, { inflight: 2 });
     expect(busy.state).toBe("draining");
     expect(types(busy)).toEqual(["emit"]);
-    expect(transition("draining", { type: "idle" }, idle)).toEqual({ state: "draining", effects: [{ type: "stop" }] });
+    expect(transition("draining", { type: "idle" }, idle)).toEqual({ state: "draining", effects: [{ type: "quiesce" }] });
+    // The data plane's own requests (HAProxy's direct traffic) are done: only now is it stopped.
+    expect(transition("draining", { type: "quiesced" }, idle)).toEqual({ state: "draining", effects: [{ type: "stop" }] });
     // An exit while draining may be its own (a reset request's instance, not yet stopped): what is left is removed.
     expect(transition("draining", { type: "exited", cause: "code 0" }, { inflight: 0, drainReason: "scaled down" })).toEqual({
       state: "stopped",
@@ -57,12 +59,17 @@ describe("instance state machine", () => {
   });
 
   it("terminal states stay put; a late exit or stop only makes sure it is forgotten", () => {
-    const inputs: InstanceInput[] = [{ type: "ready" }, { type: "drain", reason: "x" }, { type: "idle" }, { type: "not-ready", cause: "x" }];
+    const inputs: InstanceInput[] = [{ type: "ready" }, { type: "drain", reason: "x" }, { type: "idle" }, { type: "not-ready", cause: "x" }, { type: "quiesced" }];
     for (const s of ["stopped", "failed"] as InstanceState[]) {
       for (const i of inputs) expect(transition(s, i, idle)).toEqual({ state: s, effects: [] });
       expect(transition(s, { type: "exited", cause: "x" }, idle)).toEqual({ state: s, effects: [{ type: "remove" }] });
       expect(transition(s, { type: "stopped" }, idle)).toEqual({ state: s, effects: [{ type: "remove" }] });
     }
+  });
+
+  it("quiesced means nothing outside draining; a starting instance drained is stopped at once (no data plane had it)", () => {
+    for (const s of ["starting", "ready", "stopped", "failed"] as InstanceState[]) expect(transition(s, { type: "quiesced" }, idle), s).toEqual({ state: s, effects: [] });
+    expect(types(transition("starting", { type: "drain", reason: "scaled down before ready" }, idle))).toEqual(["emit", "stop"]);
   });
 
   it("a draining instance never becomes ready again", () => {

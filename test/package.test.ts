@@ -4,8 +4,8 @@
 // dependencies that say what the shipped code imports: every runtime dependency is imported by it,
 // every package it imports is a dependency, a peer or a node builtin, and the Pulumi SDKs are optional
 // peers (one copy, the user's). dist/ is built by `npm test`'s pretest step.
-import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { execFileSync, spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { builtinModules } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join, posix } from "node:path";
@@ -61,8 +61,9 @@ function bareImports(pattern: RegExp): Map<string, Set<string>> {
 }
 
 // The gateway's esbuild bundles (dist/gateway/*.cjs) carry their dependencies inside; the scans below
-// read the tsc output, which imports them.
-const JS = /^(?:dist\/(?!gateway\/).*\.js|bin\/.*\.js)$/;
+// read the tsc output, which imports them, and the CLI's bundle (dist/cli/zeroscale.mjs and its chunks),
+// whose imports are the packages it leaves external.
+const JS = /^(?:dist\/(?!gateway\/).*\.m?js|bin\/.*\.js)$/;
 const DTS = /^dist\/.*\.d\.ts$/;
 
 describe("npm pack", () => {
@@ -146,6 +147,42 @@ describe("npm pack", () => {
     });
     expect(untyped).toEqual([]);
   });
+});
+
+describe("the packed package's command", () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), "zeroscale-packed-"));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("ships the CLI bundle and the precompiled validators, and `zeroscale synth` runs from the unpacked tarball", () => {
+    expect(files).toContain("dist/cli/zeroscale.mjs");
+    expect(files.some((f) => /^dist\/cli\/chunks\/knative-[\w-]+\.mjs$/.test(f))).toBe(true);
+    expect(files).toContain("dist/lib/validation/shape-validators.generated.js");
+    expect(files).toContain("dist/lib/graph/graph-validator.generated.js");
+    const out = execFileSync("npm", ["pack", "--json", "--ignore-scripts", "--pack-destination", dir], { cwd: root, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
+    const tarball = join(dir, (JSON.parse(out) as { filename: string }[])[0]!.filename);
+    const pkg = join(dir, "node_modules/zeroscale");
+    mkdirSync(pkg, { recursive: true });
+    execFileSync("tar", ["-xzf", tarball, "-C", pkg, "--strip-components=1"]);
+    // Its dependencies as npm would install them (this repo's, no network).
+    symlinkSync(join(root, "node_modules"), join(pkg, "node_modules"), "dir");
+    mkdirSync(join(dir, "app"));
+    writeFileSync(join(dir, "app/app.ts"), 'import { App, ServerlessFunction } from "zeroscale";\nexport const app = new App({ name: "packed" });\nnew ServerlessFunction(app, "api", { image: "registry.example.com/api:1" }).addTrigger("http", { http: { path: "/api" } });\n');
+    const env = { ...process.env };
+    delete env["ZEROSCALE_SELF_CHECK"];
+    const run = spawnSync(process.execPath, [join(pkg, "bin/zeroscale.js"), "synth", "app.ts", "--backend", "knative", "--single-file", "--out", "out"], { cwd: join(dir, "app"), encoding: "utf8", env, timeout: 60_000 });
+    expect(run.stderr).toBe("");
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain("app packed: 1 function, 1 trigger");
+    expect(readFileSync(join(dir, "app/out/knative/manifests.yaml"), "utf8")).toContain("kind: Service");
+    const broken = join(dir, "app/broken.ts");
+    writeFileSync(broken, 'import { App } from "zeroscale";\nexport const app = new App({ name: "x" ;\n');
+    const bad = spawnSync(process.execPath, [join(pkg, "bin/zeroscale.js"), "synth", "broken.ts"], { cwd: join(dir, "app"), encoding: "utf8", env, timeout: 60_000 });
+    expect(bad.status).toBe(3);
+    expect(bad.stderr).toMatch(/^error: broken\.ts:2:40: SyntaxError: Expected "\}" but found ";"/);
+  }, 120_000);
 });
 
 describe("MissingSdkError", () => {

@@ -255,6 +255,8 @@ describe("dispatch (fake data plane)", () => {
     drain() {},
     stats: () => ({ inflight: {}, forwarded: 0, failed: 0 }),
     close() {},
+    takeLoad: () => ({ concurrency: 0, arrivals: 0, inflight: 0, idleSinceMs: undefined }),
+    quiesced: async () => {},
     async forward(_fn, endpoint) {
       sent.push(endpoint.id);
       const code = failing.get(endpoint.id);

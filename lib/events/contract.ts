@@ -5,7 +5,7 @@
  * lib/events/parse.ts reads every row into one ZeroscaleEvent.
  */
 import { ENGINES, type EngineName, QUEUE_BROKERS, type QueueBroker } from "../vocabulary.js";
-import { KNATIVE_TYPES, ZEROSCALE_TYPES } from "./encode.js";
+import { KNATIVE_TYPES, ZEROSCALE_TYPES } from "./event-types.js";
 
 /** What arrives for one trigger kind on one engine. */
 export interface Envelope {

@@ -6,3 +6,5 @@
 export { decode, eventsFromMessage, NotAnEventError, parseEvent, parseEvents, type EventMessage, type ZeroscaleEvent } from "./parse.js";
 export type { EventContext } from "./context.js";
 export { eventRequest, type EventRequestInit } from "./request.js";
+// The encoder zeroscale's deliverers use (the cloudevents SDK): here, not in the root export, so synth never loads the SDK.
+export { encodeQueueEvent, encodeScheduleEvent, withFailure } from "./encode.js";

@@ -8,9 +8,15 @@ import type { GraphEdge, GraphNode, ScalingPolicyNode, TriggerNode } from "./typ
  * construct depends on every graph node under the dependency. Sorted and de-duplicated.
  */
 export function dependencyEdges(all: readonly IConstruct[], graphIds: ReadonlySet<string>): GraphEdge[] {
-  const under = (c: IConstruct): string[] => {
-    if (graphIds.has(c.node.path)) return [c.node.path];
-    return c.node.findAll().map((x) => x.node.path).filter((p) => graphIds.has(p));
+  // Each construct's graph nodes are found once (one findAll per distinct dependency, not per use).
+  const memo = new Map<IConstruct, readonly string[]>();
+  const under = (c: IConstruct): readonly string[] => {
+    let ids = memo.get(c);
+    if (ids === undefined) {
+      ids = graphIds.has(c.node.path) ? [c.node.path] : c.node.findAll().map((x) => x.node.path).filter((p) => graphIds.has(p));
+      memo.set(c, ids);
+    }
+    return ids;
   };
   const seen = new Set<string>();
   const edges: GraphEdge[] = [];
@@ -45,7 +51,8 @@ export function checkGraph(diags: Diagnostics, nodes: readonly GraphNode[], edge
   }
 }
 
-function checkRoutes(diags: Diagnostics, nodes: readonly GraphNode[]): void {
+/** ZS-TRIGGER-HTTP-DUPLICATE: each http trigger against the earlier ones (by id) on its host and path; linear in the triggers. */
+export function checkRoutes(diags: Diagnostics, nodes: readonly GraphNode[]): void {
   const byRoute = new Map<string, TriggerNode[]>();
   for (const n of nodes) {
     if (n.kind !== "trigger" || n.source.type !== "http") continue;
@@ -56,20 +63,27 @@ function checkRoutes(diags: Diagnostics, nodes: readonly GraphNode[]): void {
   }
   for (const list of byRoute.values()) {
     list.sort((a, b) => (a.id < b.id ? -1 : 1));
-    for (let i = 1; i < list.length; i++) {
+    // The clash of each trigger is the first earlier one (in id order) whose methods overlap its own:
+    // the first with no methods (it takes every method), or the first that takes one of its methods.
+    let firstAny = -1;
+    const firstBy = new Map<string, number>();
+    for (let i = 0; i < list.length; i++) {
       const t = list[i] as TriggerNode;
       const src = t.source as Extract<TriggerNode["source"], { type: "http" }>;
-      const clash = list.slice(0, i).find((o) => methodsOverlap(src.methods, (o.source as typeof src).methods));
+      let at = src.methods.length === 0 ? (i > 0 ? 0 : -1) : firstAny;
+      for (const m of src.methods) {
+        const j = firstBy.get(m);
+        if (j !== undefined && (at === -1 || j < at)) at = j;
+      }
+      if (src.methods.length === 0) {
+        if (firstAny === -1) firstAny = i;
+      } else for (const m of src.methods) if (!firstBy.has(m)) firstBy.set(m, i);
+      const clash = at === -1 ? undefined : list[at];
       if (!clash) continue;
       const where = src.host ? `${src.host}${src.path}` : src.path;
       diags.error("ZS-TRIGGER-HTTP-DUPLICATE", t.id, "http.path", src.path, `routes ${where} which ${clash.id} already routes`, "give each trigger its own path, host or methods");
     }
   }
-}
-
-function methodsOverlap(a: readonly string[], b: readonly string[]): boolean {
-  if (a.length === 0 || b.length === 0) return true;
-  return a.some((m) => b.includes(m));
 }
 
 function checkQueueMetrics(diags: Diagnostics, nodes: readonly GraphNode[]): void {

@@ -9,7 +9,11 @@ export function summarizeGraph(graph: DeploymentGraph, backends: readonly { read
   const triggers = graph.nodes.filter((n): n is TriggerNode => n.kind === "trigger");
   const policies = new Map(graph.nodes.filter((n): n is ScalingPolicyNode => n.kind === "scalingPolicy").map((p) => [p.target, p]));
   const byTarget = new Map<string, TriggerNode[]>();
-  for (const t of triggers) byTarget.set(t.target, [...(byTarget.get(t.target) ?? []), t]);
+  for (const t of triggers) {
+    const list = byTarget.get(t.target);
+    if (list) list.push(t);
+    else byTarget.set(t.target, [t]);
+  }
   const lines = [`app ${graph.app.name}: ${fns.length} function${fns.length === 1 ? "" : "s"}, ${triggers.length} trigger${triggers.length === 1 ? "" : "s"}, ${graph.edges.length} edges`];
   for (const fn of fns) {
     const src = fn.source.type === "image" ? fn.source.image : fn.source.type === "build" ? `build ${fn.source.context}` : `code ${fn.source.path}/${fn.source.file}#${fn.source.export}`;

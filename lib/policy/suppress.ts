@@ -41,12 +41,42 @@ export function isSuppressible(d: Pick<Diagnostic, "severity" | "code">): boolea
   return d.severity === "warning" || d.code.startsWith("ZS-POLICY-");
 }
 
-/** Split diagnostics into those still reported and those a suppression silences. */
-export function applySuppressions(diagnostics: readonly Diagnostic[], suppressions: readonly Suppression[]): { kept: Diagnostic[]; suppressed: SuppressedDiagnostic[] } {
+/**
+ * The suppressions by code and path, for lookups in time linear in a path's depth (not in the number
+ * of suppressions): {@link SuppressionIndex.find} returns exactly what `suppressions.find(...)` would,
+ * the first suppression in list order of `code` on `path` or one of its ancestors.
+ */
+export class SuppressionIndex {
+  private readonly byCode = new Map<string, Map<string, { readonly s: Suppression; readonly at: number }>>();
+
+  constructor(suppressions: readonly Suppression[]) {
+    suppressions.forEach((s, at) => {
+      let byPath = this.byCode.get(s.code);
+      if (!byPath) this.byCode.set(s.code, (byPath = new Map()));
+      if (!byPath.has(s.path)) byPath.set(s.path, { s, at }); // the first in list order
+    });
+  }
+
+  /** The first suppression (in list order) of `d.code` on `d.path` or one of its ancestors, if any. */
+  find(d: Pick<Diagnostic, "code" | "path">): Suppression | undefined {
+    const byPath = this.byCode.get(d.code);
+    if (!byPath) return undefined;
+    let best = byPath.get(d.path);
+    for (let i = d.path.indexOf("/"); i !== -1; i = d.path.indexOf("/", i + 1)) {
+      const e = byPath.get(d.path.slice(0, i));
+      if (e && (!best || e.at < best.at)) best = e;
+    }
+    return best?.s;
+  }
+}
+
+/** Split diagnostics into those still reported and those a suppression silences (linear: one index lookup per diagnostic). */
+export function applySuppressions(diagnostics: readonly Diagnostic[], suppressions: readonly Suppression[] | SuppressionIndex): { kept: Diagnostic[]; suppressed: SuppressedDiagnostic[] } {
+  const index = suppressions instanceof SuppressionIndex ? suppressions : new SuppressionIndex(suppressions);
   const kept: Diagnostic[] = [];
   const suppressed: SuppressedDiagnostic[] = [];
   for (const d of diagnostics) {
-    const s = isSuppressible(d) ? suppressions.find((x) => x.code === d.code && (d.path === x.path || d.path.startsWith(`${x.path}/`))) : undefined;
+    const s = isSuppressible(d) ? index.find(d) : undefined;
     if (s) suppressed.push({ ...d, reason: s.reason });
     else kept.push(d);
   }

@@ -1,8 +1,8 @@
-import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
 import { closest, distance } from "fastest-levenshtein";
 import { Duration } from "../duration.js";
 import type { Diagnostic } from "./diagnostic.js";
-import { FUNCTION_PROPS_SCHEMA, POLICY_PROPS_SCHEMA, TRIGGER_PROPS_SCHEMA } from "./shape-schemas.js";
+import * as generated from "./shape-validators.generated.js";
+import type { SchemaError, StandaloneValidator } from "./shape-validators.generated.js";
 
 /** The construct kinds whose props have a shape schema. */
 export type ShapeKind = "function" | "trigger" | "scalingPolicy";
@@ -13,24 +13,30 @@ export interface ShapeChecker {
   check(kind: ShapeKind, path: string, props: unknown): Diagnostic[];
 }
 
-/** Compile the shape schemas (ajv, all errors). */
+/** The precompiled validators of one kind: the fast one (first error), and the full one (all errors, verbose) for messages. */
+const VALIDATORS: Record<ShapeKind, { readonly fast: StandaloneValidator; readonly full: StandaloneValidator }> = {
+  function: { fast: generated.functionFast, full: generated.functionFull },
+  trigger: { fast: generated.triggerFast, full: generated.triggerFull },
+  scalingPolicy: { fast: generated.scalingPolicyFast, full: generated.scalingPolicyFull },
+};
+
+/**
+ * The shape checker of `validation/shape-schemas.ts`. Its validators are ajv standalone code
+ * generated at build time (scripts/build-validators.mjs), so nothing is compiled at run time: the
+ * fast validator (no allErrors) runs first, and only when it fails does the full one (allErrors,
+ * verbose) run to report every problem.
+ */
 export function createShapeChecker(): ShapeChecker {
-  const ajv = new Ajv({ allErrors: true, verbose: true, strict: true, allowUnionTypes: true });
-  ajv.addKeyword({ keyword: "x-fix", schemaType: "string" });
-  const validators: Record<ShapeKind, ValidateFunction> = {
-    function: ajv.compile(FUNCTION_PROPS_SCHEMA),
-    trigger: ajv.compile(TRIGGER_PROPS_SCHEMA),
-    scalingPolicy: ajv.compile(POLICY_PROPS_SCHEMA),
-  };
   return {
     check(kind, path, props) {
-      const validate = validators[kind];
       if (typeof props !== "object" || props === null || Array.isArray(props)) {
         return [toDiagnostic(path, { keyword: "type", instancePath: "", schemaPath: "#/type", params: { type: "object" }, data: props })];
       }
       const plain = toPlain(props);
-      if (validate(plain)) return [];
-      return (validate.errors ?? []).map((e) => toDiagnostic(path, e));
+      const { fast, full } = VALIDATORS[kind];
+      if (fast(plain)) return [];
+      if (full(plain)) return []; // cannot happen: the same schema
+      return (full.errors ?? []).map((e) => toDiagnostic(path, e));
     },
   };
 }
@@ -67,7 +73,7 @@ export function didYouMean(name: string, known: readonly string[]): string | und
   return distance(lower, best) <= Math.max(1, Math.floor(Math.min(name.length, match.length) / 3)) ? match : undefined;
 }
 
-function toDiagnostic(path: string, e: ErrorObject): Diagnostic {
+function toDiagnostic(path: string, e: SchemaError): Diagnostic {
   const base = e.instancePath
     .split("/")
     .slice(1)

@@ -33,7 +33,7 @@ export interface DockerBackendOptions extends EdgeSettings {
   readonly publishAddress?: string;
   /** The gateway's admin port (metrics, status), bound to 127.0.0.1 in its own namespace, never published. @default 9464 */
   readonly adminPort?: number;
-  /** Image with node 20 the gateway image builds FROM. @default "node:20-bookworm-slim" */
+  /** Image with node 20 (and haproxy, else it is installed with apt-get) the gateway image builds FROM. @default "node:20-bookworm-slim" */
   readonly baseImage?: string;
   /** Name of the gateway image built from this package. @default "zeroscale/gateway:<app>" */
   readonly gatewayImage?: string;
@@ -43,6 +43,12 @@ export interface DockerBackendOptions extends EdgeSettings {
   readonly pidsLimit?: number;
   /** First host port of function containers in host mode. @default 20000 */
   readonly functionPortBase?: number;
+  /**
+   * What carries requests in the gateway container: "haproxy" (HAProxy on the route port, run
+   * unprivileged from the gateway image, with the gateway as its activator and control plane:
+   * near nginx's throughput) or "node" (the gateway's own Node proxy). @default "haproxy"
+   */
+  readonly dataPlane?: "haproxy" | "node";
 }
 
 /** The Docker backend: the zeroscale gateway plus pre-created function containers, deployed by @pulumi/docker. */
@@ -69,6 +75,8 @@ export function docker(options: DockerBackendOptions = {}): DockerBackend {
   const mode = options.networkMode ?? "bridge";
   const port = options.port ?? 8080;
   const pidsLimit = options.pidsLimit ?? 512;
+  const dataPlane = options.dataPlane ?? "haproxy";
+  if (dataPlane !== "haproxy" && dataPlane !== "node") throw new RangeError(`docker({ dataPlane: ${JSON.stringify(dataPlane)} }): dataPlane must be "haproxy" or "node"`);
   if (!Number.isInteger(pidsLimit) || pidsLimit < 1) throw new RangeError(`docker({ pidsLimit: ${pidsLimit} }): pidsLimit must be a whole number >= 1`);
   edgeLimits(options); // the gateway's own rules: a bad edge limit fails here, not in the container
   const edge = edgeSettings(options);
@@ -210,6 +218,7 @@ export function docker(options: DockerBackendOptions = {}): DockerBackend {
             host: mode === "host" ? "127.0.0.1" : "0.0.0.0",
             adminPort,
             networkMode: mode,
+            dataPlane,
             ...edge,
             // No scaling settings here: the gateway runs zeroscale's engine on each policy as declared
             // (its cold-start buffer included).

@@ -156,7 +156,7 @@ export function keda(options: KedaOptions = {}): KedaBackend {
       const dependsOn = [deployments.get(fn.id) as string];
       if (kedaAutoscaler(input) === "http") {
         // The internal host: for schedules' CronJobs, and for the dispatchers and Jobs that dead-letter to this function.
-        const deadLetterFor = kube.graph.edges.some((x) => x.kind === "deadLetters" && x.to === fn.id);
+        const deadLetterFor = kube.deadLetterTargets.has(fn.id);
         const hosts = [...new Set([...http.map((t) => (t.source as { host: string | null }).host ?? "*"), ...(http.length === 0 || schedules.length > 0 || deadLetterFor ? [internalHost(fn)] : [])])].sort();
         const paths = [...new Set(http.map((t) => (t.source as { path: string }).path))].sort();
         kube.add(
@@ -201,7 +201,7 @@ export function keda(options: KedaOptions = {}): KedaBackend {
       for (const [i, b] of e.baselines.entries()) {
         scaled.push({ type: "cron", name: `baseline-${i}`, metadata: { timezone: b.timezone, start: b.start, end: b.end, desiredReplicas: String(b.minInstances) } });
       }
-      kube.add(fn, scaledObject(kube, fn, p, e, scaled, options), [...dependsOn, ...plan.resources.filter((k) => k.includes("/TriggerAuthentication/"))]);
+      kube.add(fn, scaledObject(kube, fn, p, e, scaled, options), [...dependsOn, ...kube.keysOfKind(fn.id, "TriggerAuthentication")]);
     },
 
     trigger(t, { kube, deployments, scalers }) {
@@ -245,7 +245,7 @@ export function keda(options: KedaOptions = {}): KedaBackend {
             connectWaitSeconds: pollingInterval + 120,
             deadLetter: deadLetterFn ? deadLetterTarget(kube, deadLetterFn) : null,
           });
-          const dependsOn = plan.resources.filter((k) => k.includes("/TriggerAuthentication/"));
+          const dependsOn = kube.keysOfKind(fn.id, "TriggerAuthentication");
           addDispatcher(kube, fn, t, s, { config, image: options.dispatcherImage ?? defaultDispatcherImage(), functionScaler, pollingInterval, cooldownPeriod: e?.timeToZeroSeconds ?? KEDA_DEFAULTS.cooldownPeriodSeconds }, dependsOn);
           return;
         }

@@ -7,13 +7,15 @@
 const PLAIN = /^[A-Za-z_/][A-Za-z0-9_./-]*$/;
 const AMBIGUOUS = /^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF|null|Null|NULL|~|[eE][-+0-9_.].*|_[-+0-9_.].*)$/;
 
-function scalar(s: string): string {
+/** A string as a YAML scalar: plain when unambiguous under YAML 1.1 and 1.2, else double-quoted. */
+export function scalar(s: string): string {
   return PLAIN.test(s) && !AMBIGUOUS.test(s) ? s : JSON.stringify(s);
 }
 
 /** Keys repeat in every manifest: remember how each is written (bounded, so memory stays flat). */
 const keyCache = new Map<string, string>();
-function key(k: string): string {
+/** A mapping key as written (cached). */
+export function key(k: string): string {
   let out = keyCache.get(k);
   if (out === undefined) {
     out = scalar(k);
@@ -22,7 +24,8 @@ function key(k: string): string {
   return out;
 }
 
-function emit(value: unknown, indent: string, out: string[]): void {
+/** Emit `value` after "key:" (block position); `indent` is the indent of its own keys or items. */
+export function emit(value: unknown, indent: string, out: string[]): void {
   // Called for a value that starts a new line (after "key:" or "- ").
   if (Array.isArray(value)) {
     if (value.length === 0) {
@@ -53,7 +56,7 @@ function emit(value: unknown, indent: string, out: string[]): void {
 }
 
 /** After "- ": objects continue on the same line, with their first key. */
-function emitInline(value: unknown, indent: string, out: string[]): void {
+export function emitInline(value: unknown, indent: string, out: string[]): void {
   if (value !== null && typeof value === "object" && !Array.isArray(value)) {
     const entries = Object.entries(value).filter(([, v]) => v !== undefined);
     if (entries.length === 0) {
@@ -73,7 +76,8 @@ function emitInline(value: unknown, indent: string, out: string[]): void {
   out.push(` ${leaf(value)}\n`);
 }
 
-function leaf(value: unknown): string {
+/** A non-container value as YAML. */
+export function leaf(value: unknown): string {
   if (value === null) return "null";
   if (typeof value === "string") return scalar(value);
   if (typeof value === "number") {

@@ -70,9 +70,13 @@ export class KubeContext {
   readonly fnNodes = new Map<string, FunctionNode>();
   readonly policies = new Map<string, ScalingPolicyNode>();
   readonly triggers = new Map<string, TriggerNode[]>();
+  /** Functions some trigger dead-letters to (the graph's `deadLetters` edges' targets). */
+  readonly deadLetterTargets = new Set<string>();
   /** The images to build, as the function handlers find them (see {@link KubePlan.builds}). */
   readonly builds: ImageBuild[] = [];
   private readonly byKey = new Map<string, KubeResource>();
+  /** Function id -> kind -> keys of its resources of that kind, in the order added. */
+  private readonly byKind = new Map<string, Map<string, string[]>>();
 
   constructor(
     readonly backend: "knative" | "keda",
@@ -82,8 +86,13 @@ export class KubeContext {
     for (const n of graph.nodes) {
       if (n.kind === "function") this.fnNodes.set(n.id, n);
       else if (n.kind === "scalingPolicy") this.policies.set(n.target, n);
-      else this.triggers.set(n.target, [...(this.triggers.get(n.target) ?? []), n]);
+      else {
+        const list = this.triggers.get(n.target);
+        if (list) list.push(n);
+        else this.triggers.set(n.target, [n]);
+      }
     }
+    for (const e of graph.edges) if (e.kind === "deadLetters") this.deadLetterTargets.add(e.to);
   }
 
   /** The function node `id` (it exists: the graph was checked). */
@@ -108,7 +117,17 @@ export class KubeContext {
     this.resources.push(resource);
     this.byKey.set(key, resource);
     this.fnPlan(owner).resources.push(key);
+    let kinds = this.byKind.get(owner.id);
+    if (!kinds) this.byKind.set(owner.id, (kinds = new Map()));
+    const keys = kinds.get(manifest.kind);
+    if (keys) keys.push(key);
+    else kinds.set(manifest.kind, [key]);
     return key;
+  }
+
+  /** The keys of function `fnId`'s resources of `kind` added so far, in order (a copy; no scan of its other resources). */
+  keysOfKind(fnId: string, kind: string): string[] {
+    return [...(this.byKind.get(fnId)?.get(kind) ?? [])];
   }
 
   /** The manifest at `key` (for handlers that refine an earlier resource). */

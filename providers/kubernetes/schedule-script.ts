@@ -4,7 +4,7 @@
 // the event with the failure to the dead-letter function. Pure: the script text is fixed, what varies
 // is in the env, so the manifests stay readable and the script is tested once (test/schedule-script.test.ts).
 import { backoffDelayMs, type EffectiveDelivery } from "../../lib/events/delivery.js";
-import { ZEROSCALE_TYPES, zeroscaleSource } from "../../lib/events/encode.js";
+import { ZEROSCALE_TYPES, zeroscaleSource } from "../../lib/events/event-types.js";
 import type { TriggerNode } from "../../lib/index.js";
 
 /** Where the script POSTs. */

@@ -17,7 +17,12 @@ export interface DockerDeployOptions {
   readonly secrets?: Readonly<Record<string, Readonly<Record<string, P.Input<string>>>>>;
   /** Folder that `build.context` / `code.path` are relative to (the program's folder). @default process.cwd() */
   readonly baseDir?: string;
-  /** Image with node 20 the gateway image builds FROM. @default "node:20-bookworm-slim" */
+  /**
+   * Image with node 20 the gateway image builds FROM; with haproxy at /usr/sbin/haproxy for the
+   * HAProxy data plane (docker({ dataPlane: "haproxy" }), the default), else Debian's is installed
+   * with apt-get during the build (scripts/make-node-image.sh --with-haproxy makes such a base
+   * locally). @default "node:20-bookworm-slim"
+   */
   readonly baseImage?: string;
   readonly provider?: P.ProviderResource;
   readonly parent?: P.Resource;
@@ -171,7 +176,9 @@ export function realiseDockerPlan(plan: DockerPlan, options: DockerDeployOptions
       ...(bridge ? { ports: [{ internal: g.config.port, external: g.port, ip: g.publishAddress, protocol: "tcp" }] } : {}),
       volumes: [{ volumeName: controlVolume.name, containerPath: k.mountPath, readOnly: true }],
       uploads: [{ file: "/etc/zeroscale/gateway.json", content: JSON.stringify({ graph: plan.graph, ...g.config }) }],
-      tmpfs: { "/tmp": "rw,size=16m" },
+      // The one writable place on its read-only root (mode 1777): the HAProxy data plane's config, its
+      // runtime API and master sockets live in a temp dir here, written by user 65532.
+      tmpfs: { "/tmp": "rw,size=16m,mode=1777" },
       labels: appLabels("gateway"),
       ...hardened,
       readOnly: g.readOnly,

@@ -17,7 +17,65 @@ export interface DataPlaneStats {
   readonly forwarded: number;
   /** Forwards that failed (refused, reset, timed out). */
   readonly failed: number;
+  /**
+   * Requests this data plane carries itself now, beyond those the pool dispatched (HAProxy's direct
+   * traffic): in flight on instances, and waiting in its own queue. Absent (the Node plane): none.
+   */
+  readonly carried?: { readonly inflight: number; readonly queued: number };
 }
+
+/** One function as a data plane that faces clients sets it up. */
+export interface DataPlaneFunction {
+  readonly id: string;
+  /** Requests per instance at most. */
+  readonly concurrency: number;
+  /** Instance slots to provision (the effective maxInstances, at most 100). */
+  readonly slots: number;
+  /** Longest a request waits in the data plane's queue for a free instance, ms (the cold-start buffer's wait). */
+  readonly queueTimeoutMs: number;
+  /** Requests held in that queue at most (the cold-start buffer's size); Infinity = no bound. */
+  readonly queueLimit: number;
+  /** The function's timeout, ms. */
+  readonly timeoutMs: number;
+}
+
+/** One answered request as a data plane that faces clients logs it (the gateway turns it into metrics and live stats). */
+export interface DataPlaneRequest {
+  /** The function id; undefined for what the data plane answered itself before routing (400, 403, 404, 405, 408...). */
+  readonly fn: string | undefined;
+  readonly status: number;
+  /** Time from the request's arrival to its answer, ms. */
+  readonly ms: number;
+  readonly method: string;
+  readonly path: string;
+  /** It went to the activator (the gateway's own server), which records it itself. */
+  readonly viaActivator: boolean;
+}
+
+/** What a data plane that faces clients is started with. */
+export interface DataPlaneStart {
+  /** The public address it binds (the gateway's `host` / `port`; port 0 = any free port). */
+  readonly publicHost: string;
+  readonly publicPort: number;
+  /** The gateway's own server (the activator), where it sends what it cannot place on an instance. */
+  readonly activator: { readonly host: string; readonly port: number };
+  readonly functions: readonly DataPlaneFunction[];
+}
+
+/** The load a data plane carried itself since the last `takeLoad` (the gateway adds it to the pool's own). */
+export interface DataPlaneLoad {
+  /** Time-weighted in flight + queued over the interval. */
+  readonly concurrency: number;
+  /** Requests that arrived during the interval. */
+  readonly arrivals: number;
+  /** In flight + queued now. */
+  readonly inflight: number;
+  /** Control-plane clock ms when its carried in-flight count last became 0; undefined when never or busy now. */
+  readonly idleSinceMs: number | undefined;
+}
+
+/** No load (the Node plane: the pool counts its own traffic). */
+export const NO_LOAD: DataPlaneLoad = { concurrency: 0, arrivals: 0, inflight: 0, idleSinceMs: undefined };
 
 /** Options of one forward. */
 export interface ForwardOptions {
@@ -35,6 +93,14 @@ export interface ForwardOptions {
  * control plane.
  */
 export interface DataPlane {
+  /**
+   * Present when this data plane faces clients itself (HAProxy): it binds the public address and
+   * sends what it cannot place on an instance to the activator (the gateway's own server); resolves
+   * with its public URL. Absent (Node): the gateway's server faces clients.
+   */
+  start?(o: DataPlaneStart): Promise<{ url: string }>;
+  /** With start(): each request it answered, from its request log (the gateway's metrics and live stats); returns an unsubscribe. */
+  onRequest?(listener: (r: DataPlaneRequest) => void): () => void;
   /** The HTTP routes (host, path prefix, methods -> function). */
   setRoutes(routes: readonly Route[]): void;
   /** A function's instances that may carry traffic (ready and draining ones). */
@@ -44,8 +110,15 @@ export interface DataPlane {
   stats(fn: string): DataPlaneStats;
   /** Forward one request to one instance, once (never retried here). */
   forward(fn: string, endpoint: Endpoint, request: ForwardRequest, options: ForwardOptions): Promise<Forwarded>;
-  /** Release every connection. */
-  close(): void;
+  /** The load it carried itself since the last call, and reset (Node: none; the pool counts its own traffic). */
+  takeLoad(fn: string): DataPlaneLoad;
+  /**
+   * Resolves once nothing of this data plane's own is in flight on a draining instance (HAProxy:
+   * its server's `scur` is 0 and it is in maintenance); the pool stops the instance after. Node: at once.
+   */
+  quiesced(fn: string, instanceId: string): Promise<void>;
+  /** Release every connection (and stop what it runs). */
+  close(): void | Promise<void>;
 }
 
 interface FnState {
@@ -127,6 +200,14 @@ export class NodeDataPlane implements DataPlane {
       finish();
       throw e;
     }
+  }
+
+  takeLoad(): DataPlaneLoad {
+    return NO_LOAD;
+  }
+
+  quiesced(): Promise<void> {
+    return Promise.resolve();
   }
 
   close(): void {

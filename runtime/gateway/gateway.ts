@@ -1,5 +1,5 @@
 import { EventEmitter } from "node:events";
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { performance } from "node:perf_hooks";
 import { pino, type Logger } from "pino";
@@ -15,14 +15,17 @@ import { type Arrival, type BackoffOptions, type Clock, FunctionPool, type PoolE
 import { ScaleController } from "./controller.js";
 import { type DataPlane, NodeDataPlane } from "./data-plane.js";
 import { dispatch } from "./dispatch.js";
+import { carriedNow, combinedSample } from "./load.js";
+import { bindError, planeFunctions, recordPlaneRequest } from "./plane-start.js";
+import { type DataPlaneChoice, resolveDataPlane } from "./planes.js";
+import { RequestPath } from "./request-path.js";
 import { Router } from "./router.js";
 import type { Deliver } from "./schedules.js";
 import { startAdmin } from "./admin.js";
 import type { Settled } from "../connectors/retry.js";
 import { EventSources, type TriggerDeliveryStats } from "./events.js";
-import { BodyBudget, drainBody, freePort, json, readBoundedBody } from "./http.js";
-import { applyEdgeLimits, checkRequest, EDGE_DRAIN_BYTES, type EdgeLimits, edgeLimits, serverOptions } from "./edge.js";
-import { headerProblem, stripHopByHop } from "./headers.js";
+import { BodyBudget } from "./http.js";
+import { type EdgeLimits, edgeLimits } from "./edge.js";
 import { LiveStats } from "./stats.js";
 
 export { freePort } from "./http.js";
@@ -106,8 +109,13 @@ export interface GatewayOptions {
   readonly retryIdempotent?: boolean;
   /** Backoff of failed instance starts (a crash loop). @default 500 ms doubling to 30 s, reset after 10 s ready */
   readonly startBackoff?: BackoffOptions;
-  /** What carries requests to instances. @default the in-process Node proxy (NodeDataPlane) */
-  readonly dataPlane?: DataPlane;
+  /**
+   * What carries requests to instances: "node", the in-process Node proxy (NodeDataPlane; needs
+   * nothing installed); "haproxy", HAProxy on the route port (haproxy on PATH) with the gateway's
+   * server as its activator on 127.0.0.1; or a DataPlane of your own.
+   * @default "node"
+   */
+  readonly dataPlane?: DataPlaneChoice;
   /** Knative's scale-to-zero-grace-period, seconds, when emulating Knative (`engine: "knative"`). @default 30 */
   readonly scaleToZeroGracePeriodSeconds?: number;
   /** Secret values for dev, by store and key (never logged). @default {} */
@@ -177,7 +185,14 @@ export class Gateway extends EventEmitter {
   readonly log: Logger;
   private readonly fns = new Map<string, Fn>();
   private readonly router: Router;
+  /** The gateway's own server: the route port (Node data plane), or the activator behind a data plane that faces clients. */
   private server: Server | undefined;
+  /** The data plane's public URL when it faces clients itself. */
+  private publicUrl: string | undefined;
+  /** Ends the subscription to the data plane's request log. */
+  private unsubscribe: (() => void) | undefined;
+  /** Per function, the instances that became ready (only those are given to the data plane). */
+  private readonly served = new Map<string, Set<string>>();
   private admin: Server | undefined;
   private timer: NodeJS.Timeout | undefined;
   private events: EventSources | undefined;
@@ -191,14 +206,14 @@ export class Gateway extends EventEmitter {
       return () => clearTimeout(t);
     },
   };
-  /** What carries requests to instances. */
-  private readonly plane: DataPlane;
+  /** What carries requests to instances (the "haproxy" one is made in start()). */
+  private plane: DataPlane;
+  private readonly requestPath: RequestPath;
   private readonly wallClock: () => number;
   /** The edge limits in force (options with defaults). */
   readonly limits: EdgeLimits;
   private readonly bodies: BodyBudget;
   private readonly allowedHosts: readonly string[] | undefined;
-  private refused: WeakSet<object> = new WeakSet();
   /** The engine the gateway runs. */
   readonly engine: EngineName;
 
@@ -209,7 +224,8 @@ export class Gateway extends EventEmitter {
     super();
     this.log = options.logger ?? pino({ level: "info" }, pino.destination(2));
     this.router = new Router(graph);
-    this.plane = options.dataPlane ?? new NodeDataPlane((fn) => this.fns.get(fn)?.node.concurrency ?? 1);
+    const choice = options.dataPlane ?? "node";
+    this.plane = typeof choice === "object" ? choice : new NodeDataPlane(this.concurrencyOf);
     this.plane.setRoutes(this.router.routes);
     this.wallClock = options.wallClock ?? Date.now;
     this.engine = options.engine ?? "zeroscale";
@@ -217,7 +233,22 @@ export class Gateway extends EventEmitter {
     this.bodies = new BodyBudget(this.limits.maxBufferedBytes);
     const routeHosts = this.router.routes.flatMap((r) => (r.host === null ? [] : [r.host]));
     this.allowedHosts = options.allowedHosts ? [...options.allowedHosts, ...routeHosts] : undefined;
+    this.requestPath = new RequestPath({
+      limits: this.limits,
+      bodies: this.bodies,
+      allowedHosts: this.allowedHosts,
+      router: this.router,
+      plane: () => this.plane,
+      metrics: this.metrics,
+      live: this.live,
+      log: this.log,
+      retryIdempotent: options.retryIdempotent ?? false,
+      behindPlane: () => this.plane.start !== undefined,
+      fn: (id) => this.fns.get(id),
+    });
   }
+
+  private readonly concurrencyOf = (fn: string): number => this.fns.get(fn)?.node.concurrency ?? 1;
 
   /** Bytes of request bodies held in memory now (at most `limits.maxBufferedBytes`). */
   get bufferedBodyBytes(): number {
@@ -229,9 +260,17 @@ export class Gateway extends EventEmitter {
     return (performance.now() - this.t0) / 1000;
   }
 
-  /** The public URL, once started. */
+  /** The public URL (the route port), once started. */
   get url(): string {
+    return this.publicUrl ?? this.activatorUrl;
+  }
+  /** The gateway's own server, once started: the route port on the Node data plane, else the activator behind HAProxy (127.0.0.1). */
+  get activatorUrl(): string {
     return `http://127.0.0.1:${(this.server?.address() as AddressInfo).port}`;
+  }
+  /** The data plane in force (after start: the "haproxy" one once made). */
+  get dataPlane(): DataPlane {
+    return this.plane;
   }
   /** The admin URL, once started. */
   get adminUrl(): string {
@@ -244,6 +283,10 @@ export class Gateway extends EventEmitter {
   /** Prepare every function (fails with what to install), then listen, schedule and consume. */
   async start(): Promise<void> {
     const driver = this.options.driver;
+    if (typeof this.options.dataPlane === "string" && this.options.dataPlane !== "node") {
+      this.plane = await resolveDataPlane(this.options.dataPlane, { concurrencyOf: this.concurrencyOf, log: this.log, limits: this.limits, allowedHosts: this.options.allowedHosts, now: this.clock.now });
+      this.plane.setRoutes(this.router.routes);
+    }
     const removed = await driver.cleanup(this.graph.app.name);
     if (removed > 0) this.log.info({ removed }, "removed instances left by an earlier run");
     for (const input of engineInputs(this.graph)) {
@@ -259,6 +302,7 @@ export class Gateway extends EventEmitter {
       }
     }
     await this.listen();
+    await this.startPlane();
     this.admin = await startAdmin(this, this.options.adminPort ?? 0);
     const triggers = this.graph.nodes.filter((n): n is TriggerNode => n.kind === "trigger");
     const maxInflight = (id: string) => {
@@ -277,7 +321,7 @@ export class Gateway extends EventEmitter {
     for (const fn of this.fns.values()) fn.controller.boot();
     this.timer = setInterval(() => this.everySecond(), 1000);
     this.timer.unref();
-    this.log.info({ url: this.url, admin: this.adminUrl, functions: this.fns.size }, "gateway started");
+    this.log.info({ url: this.url, admin: this.adminUrl, functions: this.fns.size, ...(this.publicUrl ? { activator: this.activatorUrl } : {}) }, "gateway started");
   }
 
   /** Stop schedules, connectors and listeners; drain and stop every instance. */
@@ -290,7 +334,8 @@ export class Gateway extends EventEmitter {
     await Promise.all([...this.fns.values()].map((f) => f.pool.close()));
     this.server?.closeAllConnections();
     await closed;
-    this.plane.close();
+    this.unsubscribe?.();
+    await this.plane.close(); // HAProxy: stopped (its in-flight requests ended with the instances above)
     const adminClosed = new Promise<void>((r) => (this.admin ? this.admin.close(() => r()) : r()));
     this.admin?.closeAllConnections(); // event streams included
     await adminClosed;
@@ -304,13 +349,14 @@ export class Gateway extends EventEmitter {
       const crash = f.pool.crashLoop;
       const state = crash ? "crash-looping" : instances.ready > 0 ? "ready" : instances.starting > 0 ? "starting" : "at-zero";
       const errors = [...(crash ? [`crash-looping: ${crash.cause}`] : []), ...(f.unmeasurable ? [f.unmeasurable] : [])];
+      const carried = carriedNow(this.plane.stats(f.node.id));
       return {
       id: f.node.id,
       name: f.node.name,
       state,
       instances,
-      inflight: f.pool.inflight,
-      buffered: f.pool.buffered,
+      inflight: f.pool.inflight + carried.inflight,
+      buffered: f.pool.buffered + carried.queued,
       desired: f.last?.desired ?? f.pool.active,
       last: f.last ?? null,
       effective: f.effective,
@@ -433,6 +479,8 @@ export class Gateway extends EventEmitter {
       maxInstances: effective.maxInstances,
       env: this.instanceEnv(node),
       onEvent: (e) => this.onPoolEvent(e),
+      // A data plane that faces clients carries requests the pool never sees: an instance is stopped once it has none.
+      ...(this.plane.start ? { quiesce: (id: string) => this.plane.quiesced(node.id, id) } : {}),
     });
     const metric = effective.metric.type;
     const usage = metric === "cpu" || metric === "memory" ? new UsageMeter(node, (e) => this.log.debug({ fn: node.id, err: e.message }, "usage not measured")) : undefined;
@@ -463,12 +511,21 @@ export class Gateway extends EventEmitter {
       }
       const level = e.state === "failed" || e.reason?.startsWith("exited unexpectedly") ? "warn" : "info";
       this.log[level]({ fn: e.fn, instance: e.id, state: e.state, coldStartMs: e.coldStartMs, reason: e.reason }, "instance");
-      // The data plane carries traffic to ready and draining instances; a draining one gets no new connection.
+      // The data plane carries traffic to ready and draining instances (only ones that became ready); a draining one gets no new connection.
       const pool = this.fns.get(e.fn)?.pool;
+      const served = this.served.get(e.fn) ?? new Set<string>();
+      this.served.set(e.fn, served);
+      if (e.state === "ready") served.add(e.id);
       if (pool && (e.state === "ready" || e.state === "draining" || e.state === "stopped" || e.state === "failed")) {
-        this.plane.setInstances(e.fn, pool.instances.filter((i) => i.state === "ready" || i.state === "draining"));
-        if (e.state === "draining") this.plane.drain(e.fn, e.id);
+        try {
+          this.plane.setInstances(e.fn, pool.instances.filter((i) => (i.state === "ready" || i.state === "draining") && served.has(i.id)));
+          if (e.state === "draining" && served.has(e.id)) this.plane.drain(e.fn, e.id);
+        } catch (err) {
+          // Never into the pool's state machine: that instance is only not carried by the data plane (the activator still serves).
+          this.log.error({ fn: e.fn, instance: e.id, err: (err as Error).message }, "the data plane refused the instance list");
+        }
       }
+      if (e.state === "stopped" || e.state === "failed") served.delete(e.id);
       if (e.state === "ready") this.probeUsage(e.fn, e.id);
     }
     this.emit(e.type === "instance" ? "instance" : "buffer", e);
@@ -511,17 +568,23 @@ export class Gateway extends EventEmitter {
     const wallClockMs = this.wallClock();
     for (const f of this.fns.values()) {
       const counts = f.pool.counts();
-      const sample: LoadSample = {
-        now,
+      const own = {
         concurrency: f.pool.takeConcurrency(), // time-weighted in-flight + buffered over the last second
         arrivals: f.pool.takeArrivals(),
         inflight: f.pool.inflight + f.pool.buffered + f.pool.arriving,
+        lastIdleAt: f.pool.lastIdleAt,
+      };
+      // Plus what the data plane carried itself (HAProxy's direct traffic; the Node plane: none).
+      const sample: LoadSample = combinedSample(own, this.plane.takeLoad(f.node.id), {
+        now,
         backlog: f.backlog?.() ?? 0,
         cpuPercent: f.usage?.cpuPercent ?? null,
         memoryPercent: f.usage?.memoryPercent ?? null,
-        lastRequestEndedAt: f.pool.lastIdleAt,
         wallClockMs,
-      };
+      });
+      const carried = carriedNow(this.plane.stats(f.node.id));
+      const inflight = f.pool.inflight + carried.inflight;
+      const buffered = f.pool.buffered + carried.queued;
       // Measure for the next second (asynchronous; never two readings of a function at once).
       if (f.usage) {
         f.usage.measure(f.pool.instances.filter((i) => i.state === "ready"));
@@ -531,9 +594,9 @@ export class Gateway extends EventEmitter {
       this.metrics.instances.set({ function: f.node.id, state: "ready" }, counts.ready);
       this.metrics.instances.set({ function: f.node.id, state: "starting" }, counts.starting);
       this.metrics.instances.set({ function: f.node.id, state: "draining" }, counts.draining);
-      this.metrics.buffered.set({ function: f.node.id }, f.pool.buffered);
-      this.metrics.inflight.set({ function: f.node.id }, f.pool.inflight);
-      this.live.instances(f.node.id, counts.ready + counts.starting + counts.draining, { ...counts, inflight: f.pool.inflight, buffered: f.pool.buffered });
+      this.metrics.buffered.set({ function: f.node.id }, buffered);
+      this.metrics.inflight.set({ function: f.node.id }, inflight);
+      this.live.instances(f.node.id, counts.ready + counts.starting + counts.draining, { ...counts, inflight, buffered });
       // New work (after the second the request came in, whose arrivals predate it): the engine decides again.
       if (f.forcedZero && f.forcedZero.ticks++ > 0 && (sample.arrivals > 0 || sample.backlog > 0)) f.forcedZero = undefined;
       const decision = f.controller.tick(sample, (d) => {
@@ -549,135 +612,27 @@ export class Gateway extends EventEmitter {
     }
   }
 
+  /** The gateway's own server: the route port, or (behind a data plane that faces clients) the activator on 127.0.0.1, any free port. */
   private listen(): Promise<void> {
-    const server = createServer(serverOptions(this.limits), (req, res) => this.handleSafely(req, res));
-    this.refused = applyEdgeLimits(server, this.limits).refused;
-    // Expect: 100-continue with a body over the limit gets its 413 before the client sends the body.
-    server.on("checkContinue", (req: IncomingMessage, res: ServerResponse) => {
-      if (Number(req.headers["content-length"] ?? "0") > this.limits.maxBodyBytes) return json(res, 413, { error: `request body over ${this.limits.maxBodyBytes} bytes` }, { connection: "close" });
-      res.writeContinue();
-      this.handleSafely(req, res);
-    });
+    const server = this.requestPath.server();
     this.server = server;
+    const [port, host] = this.plane.start ? [0, "127.0.0.1"] : [this.options.port ?? 3000, this.options.host ?? "127.0.0.1"];
     return new Promise((resolve, reject) => {
       server.once("error", reject);
-      server.listen(this.options.port ?? 3000, this.options.host ?? "127.0.0.1", () => resolve());
+      server.listen(port, host, () => resolve());
     });
   }
 
-  /** Handle one request; whatever goes wrong in it is logged and ends only that request, never the gateway. */
-  private handleSafely(req: IncomingMessage, res: ServerResponse): void {
-    const upstream: { abort?: () => void } = {};
-    this.handle(req, res, upstream).catch((e: unknown) => {
-      this.log.error({ err: (e as Error)?.message ?? String(e), method: req.method, url: req.url }, "request failed in the gateway");
-      upstream.abort?.(); // its upstream request and socket, and its slot (idempotent)
-      if (res.headersSent) return void res.destroy();
-      try {
-        json(res, 502, { error: "the gateway failed while handling the request" }, { connection: "close" });
-      } catch {
-        res.destroy();
-      }
+  /** Start a data plane that faces clients on the route port, in front of the activator; its request log feeds the metrics and live stats. */
+  private async startPlane(): Promise<void> {
+    if (!this.plane.start) return;
+    this.unsubscribe = this.plane.onRequest?.((r) => recordPlaneRequest(r, { metrics: this.metrics, live: this.live, known: (fn) => this.fns.has(fn) }));
+    const publicPort = this.options.port ?? 3000;
+    const activator = { host: "127.0.0.1", port: (this.server?.address() as AddressInfo).port };
+    const { url } = await this.plane.start({ publicHost: this.options.host ?? "127.0.0.1", publicPort, activator, functions: planeFunctions(this.fns.values()) }).catch((e: unknown) => {
+      throw bindError(e, publicPort);
     });
-  }
-
-  private async handle(req: IncomingMessage, res: ServerResponse, upstream: { abort?: () => void } = {}): Promise<void> {
-    const started = performance.now();
-    if (this.refused.has(req.socket)) return void res.destroy(); // past the connection cap: already answered 503
-    // One normalisation of the target, for routing and for what the function sees (edge.ts).
-    const edge = checkRequest(req, this.allowedHosts, headerProblem(req));
-    if (!edge.ok) {
-      req.resume();
-      return json(res, edge.status, { error: edge.error }, { connection: "close" });
-    }
-    const path = edge.path;
-    const url = `${path}${edge.query}`;
-    const match = this.router.match(req.method ?? "GET", edge.host, path);
-    if (!("route" in match)) {
-      req.resume();
-      const body = match.status === 404
-        ? { error: `no route for ${req.method} ${path}`, routes: this.router.routes.map((r) => `${r.methods.length ? r.methods.join(",") : "*"} ${r.host ?? ""}${r.path}`) }
-        : { error: `${req.method} is not allowed on ${path}`, allowed: match.allowed };
-      return json(res, match.status, body, match.status === 405 ? { allow: (match.allowed ?? []).join(", ") } : {});
-    }
-    const fn = this.fns.get(match.route.fn) as Fn;
-    const fnId = fn.node.id;
-    const cold = fn.pool.counts().ready === 0;
-    const finish = (code: number) => {
-      this.metrics.requestsFor(fnId, code).inc();
-      this.metrics.latencyFor(fnId).observe((performance.now() - started) / 1000);
-      this.live.request({ at: Date.now(), fn: fnId, method: req.method ?? "GET", path, status: code, ms: performance.now() - started, coldStart: cold });
-    };
-    // Counted once, now, and in flight while its body arrives (a slow upload keeps the function up).
-    const arrival = fn.pool.arrive();
-    try {
-      await this.serve(fn, req, res, url, edge.host, finish, arrival, upstream);
-    } finally {
-      arrival.settle();
-      this.bodies.release(req); // its body is no longer held
-    }
-  }
-
-  private async serve(fn: Fn, req: IncomingMessage, res: ServerResponse, url: string, host: string | undefined, finish: (code: number) => void, arrival: Arrival, held: { abort?: () => void }): Promise<void> {
-    const fnId = fn.node.id;
-    const body = await readBoundedBody(req, this.limits.maxBodyBytes, this.bodies);
-    if (body === "too-large" || body === "over-budget") {
-      // Read (and discard, bounded) the rest first, so a client still uploading sees the answer, not a reset.
-      this.bodies.release(req);
-      const drained = await drainBody(req, EDGE_DRAIN_BYTES);
-      const status = body === "too-large" ? 413 : 503;
-      finish(status);
-      const error = status === 413 ? `request body over ${this.limits.maxBodyBytes} bytes` : `the gateway holds ${this.limits.maxBufferedBytes} bytes of request bodies already; retry shortly`;
-      return json(res, status, { error, function: fnId }, status === 503 ? { "retry-after": "1", ...(drained ? {} : { connection: "close" }) } : { connection: "close" });
-    }
-    if (body === "aborted") return;
-    // The client leaving (before or during the response) aborts: a buffered request is dropped and
-    // never sent, an upstream request is destroyed with its socket, and the slot is freed at once.
-    const gone = new AbortController();
-    const onClose = () => {
-      if (!res.writableFinished) gone.abort();
-    };
-    res.once("close", onClose);
-    if (res.destroyed || req.socket.destroyed) gone.abort();
-    // The host the edge verified (an absolute-form target's authority replaces Host, RFC 9112 3.2.2) is the one the function sees.
-    const extra = {
-      "x-forwarded-for": req.socket.remoteAddress ?? "127.0.0.1",
-      "x-forwarded-host": host ?? "",
-      "x-forwarded-proto": "http",
-    };
-    const headers = { ...stripHopByHop(req.headers), ...(host !== undefined ? { host } : {}) };
-    const out = await dispatch(fn, this.plane, { method: req.method ?? "GET", path: url, headers, body }, { kind: "request", extraHeaders: extra, arrival, signal: gone.signal, retryIdempotent: this.options.retryIdempotent ?? false });
-    if (!out.ok) {
-      finish(out.status);
-      if (out.clientGone) return;
-      return json(res, out.status, { error: out.message, function: fnId }, out.retryAfterSeconds !== undefined ? { "retry-after": String(out.retryAfterSeconds) } : {});
-    }
-    const upstream = out.res;
-    held.abort = () => out.abort();
-    try {
-      const code = upstream.statusCode ?? 0;
-      if (!Number.isInteger(code) || code < 100 || code > 599) {
-        // Node's client accepts any three digits; its server refuses to send them: a 502 naming the function.
-        out.abort();
-        finish(502);
-        return json(res, 502, { error: `the instance of ${fnId} answered with an invalid HTTP status (${String(upstream.statusCode)})`, function: fnId });
-      }
-      res.writeHead(code, stripHopByHop(upstream.headers));
-      upstream.pipe(res);
-      await new Promise<void>((resolve) => {
-        upstream.on("end", resolve);
-        upstream.on("error", () => {
-          res.destroy();
-          resolve();
-        });
-        res.on("close", resolve);
-      });
-      // The client left mid-response: destroy the upstream request and its socket now (not at the function's timeout).
-      if (!upstream.complete) out.abort();
-      finish(upstream.statusCode ?? 502);
-    } finally {
-      out.release();
-      res.off("close", onClose);
-    }
+    this.publicUrl = url;
   }
 }
 

@@ -6,6 +6,8 @@
  *
  *   starting --ready--> ready --drain--> draining --exited/stopped--> stopped
  *      |  \--drain--> draining              \--exited--> stopped (unexpected)
+ *   draining: once idle (no request of the pool's in flight) it asks the data plane to quiesce
+ *   (HAProxy: its own connections to it done), and is stopped once that is done (quiesced)
  *      \--exited / not-ready--> failed (a failed start: the pool backs off)
  *   ready --exited, within the backoff's resetAfterMs of becoming ready--> failed (a failed start too)
  */
@@ -24,13 +26,17 @@ export type InstanceInput =
   /** It did not pass readiness in time. */
   | { readonly type: "not-ready"; readonly cause: string }
   /** A stop the pool asked for completed. */
-  | { readonly type: "stopped" };
+  | { readonly type: "stopped" }
+  /** The data plane carries nothing to it any more (after a quiesce effect). */
+  | { readonly type: "quiesced" };
 
 export type InstanceEffect =
   /** Tell the world (logs, metrics, /events); `reason` as given. */
   | { readonly type: "emit"; readonly state: InstanceState; readonly reason?: string }
   /** Stop it (SIGTERM, killed after the function's timeout). */
   | { readonly type: "stop" }
+  /** Wait until the data plane carries nothing to it (DataPlane.quiesced), then feed "quiesced". */
+  | { readonly type: "quiesce" }
   /** Remove what is left of an instance that exited by itself (a stopped container). */
   | { readonly type: "cleanup" }
   /** Forget it: it serves nothing any more. */
@@ -76,13 +82,14 @@ export function transition(state: InstanceState, input: InstanceInput, ctx: Inst
         case "stopped":
           return { state: "stopped", effects: [{ type: "remove" }, { type: "emit", state: "stopped", reason: "stopped" }] };
         case "idle":
+        case "quiesced":
           return stay(state);
       }
       break;
     case "ready":
       switch (input.type) {
         case "drain":
-          return { state: "draining", effects: [{ type: "emit", state: "draining", reason: input.reason }, ...(ctx.inflight === 0 ? [{ type: "stop" } as const] : [])] };
+          return { state: "draining", effects: [{ type: "emit", state: "draining", reason: input.reason }, ...(ctx.inflight === 0 ? [{ type: "quiesce" } as const] : [])] };
         case "exited": {
           if (ctx.readyForMs === undefined) {
             return { state: "stopped", effects: [{ type: "remove" }, { type: "emit", state: "stopped", reason: `exited unexpectedly: ${input.cause}` }, { type: "cleanup" }, { type: "dispatch" }] };
@@ -95,12 +102,15 @@ export function transition(state: InstanceState, input: InstanceInput, ctx: Inst
         case "ready":
         case "idle":
         case "not-ready":
+        case "quiesced":
           return stay(state);
       }
       break;
     case "draining":
       switch (input.type) {
         case "idle":
+          return { state, effects: [{ type: "quiesce" }] };
+        case "quiesced":
           return { state, effects: [{ type: "stop" }] };
         case "exited":
           // It may have exited by itself while draining (evicted after a reset, not yet stopped): remove what is left.

@@ -105,6 +105,12 @@ export interface PoolOptions {
   readonly app: string;
   /** Called on lifecycle events (for logs, metrics, the data plane and the live view). */
   readonly onEvent: (event: PoolEvent) => void;
+  /**
+   * Resolves once the data plane carries nothing to a draining instance (DataPlane.quiesced: HAProxy's
+   * own connections to it are done); the pool stops the instance only after (or after the function's
+   * timeout, whichever is first). @default at once
+   */
+  readonly quiesce?: (instanceId: string) => Promise<void>;
 }
 
 export type PoolEvent =
@@ -459,6 +465,9 @@ export class FunctionPool {
         case "stop":
           this.stop(inst);
           break;
+        case "quiesce":
+          this.quiesce(inst);
+          break;
         case "cleanup":
           // Remove what is left of an instance that exited by itself (a stopped container); one the pool
           // is already stopping is removed by that stop (a second stop of the same container can hang).
@@ -478,6 +487,18 @@ export class FunctionPool {
       }
     }
     if (from !== t.state) this.reconcile();
+  }
+
+  /** Wait for the data plane to carry nothing to `inst` (bounded by the function's timeout), then feed "quiesced". */
+  private quiesce(inst: Slot): void {
+    const wait = this.opts.quiesce?.(inst.id);
+    if (!wait) return this.apply(inst, { type: "quiesced" });
+    let cancel = () => {};
+    const bounded = new Promise<void>((resolve) => (cancel = this.clock.setTimer(resolve, this.fn.timeoutSeconds * 1000)));
+    void Promise.race([wait.catch(() => undefined), bounded]).then(() => {
+      cancel();
+      this.apply(inst, { type: "quiesced" });
+    });
   }
 
   private stop(inst: Slot): Promise<void> {
