@@ -17,7 +17,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { builtinModules, createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, extname, join } from "node:path";
-import { pathToFileURL } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import type { BuildFailure, Loader, Message, Plugin } from "esbuild";
 
 type Esbuild = typeof import("esbuild");
@@ -146,6 +146,8 @@ function externalsPlugin(): Plugin {
   return {
     name: "zeroscale-externals",
     setup(build) {
+      // A file URL (`import ... from "file:///.../x.js"`, as Node allows) names a file like a path does: bundle it as one.
+      build.onResolve({ filter: /^file:/ }, (args) => ({ path: fileURLToPath(args.path) }));
       build.onResolve({ filter: /^[^./]/ }, async (args) => {
         if (args.pluginData === inner || args.path.startsWith("node:") || BUILTINS.has(args.path.split("/")[0] as string)) return undefined;
         if (/^[A-Za-z]:[\\/]/.test(args.path)) return undefined; // a Windows absolute path

@@ -364,10 +364,10 @@ describe("zeroscale dev edge flags", () => {
 describe("docker({ ... }) edge options", () => {
   it("writes the edge limits given into the gateway config (schema-valid), and refuses bad ones with the gateway's rules", () => {
     const plan = docker({ headersTimeoutMs: 5000, maxConnections: 500, maxBufferedBytes: 64 * 2 ** 20, allowedHosts: ["shop.example"] }).compile(synth(edgeApp("dock")));
-    expect(plan.gateway.config).toEqual({ port: 8080, host: "0.0.0.0", adminPort: 9464, networkMode: "bridge", headersTimeoutMs: 5000, maxConnections: 500, maxBufferedBytes: 64 * 2 ** 20, allowedHosts: ["shop.example"] });
+    expect(plan.gateway.config).toEqual({ port: 8080, host: "0.0.0.0", adminPort: 9464, networkMode: "bridge", dataPlane: "haproxy", headersTimeoutMs: 5000, maxConnections: 500, maxBufferedBytes: 64 * 2 ** 20, allowedHosts: ["shop.example"] });
     const validate = new Ajv({ allErrors: true, allowUnionTypes: true }).compile(DOCKER_PLAN_SCHEMA);
     expect(validate(JSON.parse(JSON.stringify(plan))), JSON.stringify(validate.errors)).toBe(true);
-    expect(docker().compile(synth(edgeApp("plain"))).gateway.config).toEqual({ port: 8080, host: "0.0.0.0", adminPort: 9464, networkMode: "bridge" });
+    expect(docker().compile(synth(edgeApp("plain"))).gateway.config).toEqual({ port: 8080, host: "0.0.0.0", adminPort: 9464, networkMode: "bridge", dataPlane: "haproxy" });
     expect(() => docker({ headersTimeoutMs: 40_000 })).toThrow("headersTimeoutMs (40000) must not be above requestTimeoutMs (30000): the headers are part of the request");
     expect(() => docker({ maxConnections: 0 })).toThrow("maxConnections (0) must be a whole number >= 1");
   });

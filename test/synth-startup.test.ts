@@ -131,6 +131,17 @@ describe("the program's zeroscale import", () => {
     expect(mod["here"]).toBe(new URL(`file://${file}`).href);
     expect(mod["app"]).toBeInstanceOf(App);
   });
+
+  it("resolves a file URL import (as Node does) to the file it names", async () => {
+    const dir = programDir();
+    writeFileSync(join(dir, "part.mts"), 'export const answer = 42;\n');
+    const file = join(dir, "url.mts");
+    writeFileSync(file, `import { answer } from ${JSON.stringify(new URL(`file://${join(dir, "part.mts")}`).href)};\nimport { App } from "zeroscale";\nexport const value = answer;\nexport const app = new App({ name: "url" });\n`);
+    const { importProgram } = await import("../cli/bundle-program.js");
+    const mod = await importProgram(file);
+    expect(mod["value"]).toBe(42);
+    expect(mod["app"]).toBeInstanceOf(App);
+  });
 });
 
 describe("lazy backends", () => {
