@@ -12,7 +12,7 @@ import type { ImageBuild } from "../providers/images/spec.js";
 import { type BackendName, backendsWithFlag, type CliBackendOptions, loadCliBackends } from "./backends.js";
 import { BACKEND_NAMES } from "../providers/registry-lazy.js";
 import { defineBuildCommand } from "./build.js";
-import { defineReplayCommand } from "./replay.js";
+import { defineReplayCommand } from "./replay-command.js";
 import type { DevOptions } from "./dev.js";
 import { ENGINES } from "../lib/vocabulary.js";
 import { EXIT } from "./exit-codes.js";
