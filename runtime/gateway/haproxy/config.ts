@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import type { DataPlaneFunction } from "../data-plane.js";
 import type { EdgeLimits } from "../edge.js";
 import { hostName } from "../edge.js";
 import type { Route } from "../router.js";
@@ -10,20 +11,11 @@ import type { Route } from "../router.js";
  * backup, the gateway's activator. See docs/data-plane.md.
  */
 
-/** One function as HAProxy serves it. */
-export interface HaproxyFunction {
-  readonly id: string;
-  /** Requests one instance takes at once (each slot's `maxconn`). */
-  readonly concurrency: number;
-  /** Server slots (the most instances it may have), 1..100. */
-  readonly slots: number;
-  /** Longest a request waits in HAProxy's queue for a free slot, ms (`timeout queue`). */
-  readonly queueTimeoutMs: number;
-  /** Requests queued at most (503 above); Infinity = no bound. */
-  readonly queueLimit: number;
-  /** The function's timeout, ms (`timeout server`). */
-  readonly timeoutMs: number;
-}
+/**
+ * One function as HAProxy serves it: the data plane's own description (concurrency = each slot's
+ * `maxconn`, queueTimeoutMs = `timeout queue`, queueLimit = 503 above it, timeoutMs = `timeout server`).
+ */
+export type HaproxyFunction = DataPlaneFunction;
 
 /** The state of one slot written into the config (so a reload keeps it). */
 export interface SlotConfig {
